@@ -1,0 +1,1 @@
+//! Printing findings: a human report (with the offending cell shown) and JSON.

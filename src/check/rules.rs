@@ -1,0 +1,1 @@
+//! The cross-row and cross-month rules of SPEC.md.

@@ -1,0 +1,23 @@
+//! gongkai (公开): a static site generator for the monthly public disclosure of major
+//! workplace-safety hazards by township and county governments.
+//!
+//! The pipeline, one module a stage:
+//!
+//! 1. [`load`]: read `site.toml`, the registers (any encoding Excel/WPS writes), notices,
+//!    pages and task lists into typed values, reporting unreadable cells.
+//! 2. [`check`]: apply the rules that look across rows and months (vanished hazards,
+//!    gaps in disclosure, …) and report every finding.
+//! 3. [`model`]: derive what the site shows (overdue, statistics, history).
+//! 4. [`render`]: turn the model into pages and data files with the theme.
+//! 5. [`write`]: put the output in place atomically.
+//!
+//! `cmd` holds the thin command-line front ends.
+
+pub mod check;
+pub mod cmd;
+pub mod config;
+pub mod hazard;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod write;

@@ -1,0 +1,122 @@
+//! Load: from the files a township office really has to typed values.
+//!
+//! Everything here is about *reading*: decoding (UTF-8, BOM, GBK/GB18030), finding the
+//! header under title lines, matching header aliases, parsing dates, numbers and the
+//! office's ways of writing statuses. Problems with a single file or cell are reported
+//! here as findings with file, row and column; rules that look across rows, files or
+//! months live in `check`.
+
+pub mod notice;
+pub mod register;
+pub mod table;
+pub mod tasks;
+pub mod text;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::check::Findings;
+use crate::config::SiteConfig;
+use crate::hazard::{HazardRecord, YearMonth};
+
+pub use notice::{DisclosureMode, Notice, Page};
+pub use tasks::{Task, TaskDeadline, TaskList, TaskStatus};
+
+/// One register file of a month, read.
+#[derive(Debug, Clone)]
+pub struct RegisterFile {
+    /// Relative to the site root, `/`-separated, e.g. `content/registers/2024-05/东庄村.csv`.
+    pub path: PathBuf,
+    /// The month this file belongs to (from its folder or file name).
+    pub month: YearMonth,
+    /// The encoding it was decoded from: `UTF-8`, `UTF-8 (BOM)`, `GBK`, `GB18030`, `UTF-16LE`…
+    pub encoding: &'static str,
+    /// The row of the header (1-based, as in Excel).
+    pub header_row: usize,
+    /// Number of data rows read (blank rows not counted).
+    pub data_rows: usize,
+    /// Headers of columns that are read but never published (private and unknown), as
+    /// written in the file.
+    pub unpublished_columns: Vec<String>,
+    /// The hazards, in file order. Rows with errors are left out (the error is reported).
+    pub records: Vec<HazardRecord>,
+}
+
+/// Everything read from a site folder.
+#[derive(Debug, Clone)]
+pub struct LoadedSite {
+    /// The site root.
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// All register files, sorted by month then path.
+    pub registers: Vec<RegisterFile>,
+    /// All notices, published or not (the model filters), sorted by path.
+    pub notices: Vec<Notice>,
+    /// Standing pages from `content/pages/`, sorted by path.
+    pub pages: Vec<Page>,
+    /// Task lists from `content/tasks/`, sorted by path.
+    pub tasks: Vec<TaskList>,
+    /// How many files were read, for the summary line.
+    pub files_read: usize,
+}
+
+impl LoadedSite {
+    /// Number of register data rows read, for the summary line.
+    pub fn rows_read(&self) -> usize {
+        self.registers.iter().map(|r| r.data_rows).sum()
+    }
+}
+
+/// Normalises a header or enumerated value for matching: NFKC (full-width letters, digits
+/// and brackets become half-width), every kind of white space removed.
+pub fn normalize_header(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Makes a path relative to `root` with `/` separators, for messages and origins.
+pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    PathBuf::from(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Loads a whole site folder: `site.toml`, every register, notice, page and task list.
+///
+/// Returns `None` only when nothing sensible can be loaded (no `site.toml`); every
+/// problem is in `findings`. Files are read in parallel; the result is sorted so it does
+/// not depend on the order the work finished in.
+pub fn load_site(root: &Path, findings: &mut Findings) -> Option<LoadedSite> {
+    let config = SiteConfig::load(root, findings)?;
+    let (registers, register_files) = register::load_registers(root, &config, findings);
+    let (notices, notice_files) = notice::load_notices(root, &config, findings);
+    let (pages, page_files) = notice::load_pages(root, findings);
+    let (tasks, task_files) = tasks::load_task_lists(root, findings);
+    Some(LoadedSite {
+        root: root.to_path_buf(),
+        config,
+        registers,
+        notices,
+        pages,
+        tasks,
+        files_read: 1 + register_files + notice_files + page_files + task_files,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_header_handles_width_and_spaces() {
+        assert_eq!(normalize_header(" 整改资金（万元） "), "整改资金(万元)");
+        assert_eq!(normalize_header("隐患 编号"), "隐患编号");
+        assert_eq!(normalize_header("１２.５"), "12.5");
+        assert_eq!(normalize_header("\u{3000}编号"), "编号");
+    }
+}

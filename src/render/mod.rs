@@ -1,0 +1,1 @@
+//! Render: the model to pages (tera templates of the theme) and data files.

@@ -1,0 +1,1 @@
+//! Write: put rendered output in place so readers never see a half-written site.
