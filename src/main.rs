@@ -1,3 +1,15 @@
-fn main() {
-    std::process::exit(0)
+//! The `gongkai` command. All work is in the library; this only dispatches.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use gongkai::cmd::{self, Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Build(args) => cmd::build::run(args),
+        Command::New(args) => cmd::new::run(args),
+    }
 }

@@ -6,6 +6,7 @@
 //! here as findings with file, row and column; rules that look across rows, files or
 //! months live in `check`.
 
+pub mod frontmatter;
 pub mod notice;
 pub mod register;
 pub mod table;

@@ -1,0 +1,1 @@
+//! Inline SVG charts drawn at build time, each with a text alternative.

@@ -1,0 +1,1 @@
+//! The Atom feed of notices and monthly disclosures.

@@ -1,0 +1,1 @@
+//! sitemap.xml and robots.txt.
