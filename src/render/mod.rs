@@ -7,6 +7,7 @@ pub mod charts;
 pub mod feed;
 pub mod opendata;
 pub mod sitemap;
+pub mod urls;
 
 use std::path::PathBuf;
 
