@@ -1,1 +1,302 @@
-//! Printing findings: a human report (with the offending cell shown) and JSON.
+//! Printing findings: a human report (miette draws the offending cell) and JSON.
+//!
+//! The human report leads each finding with where it is (file, Excel row, column) in
+//! Chinese, then lets miette draw the row with the bad cell underlined, then says what
+//! to do. A summary line ends the report.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use serde::Serialize;
+
+use super::{Finding, Findings, Severity, Snippet};
+
+/// Counts for the summary line that ends every report.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Summary {
+    /// Files read (site.toml, registers, notices, pages, task lists).
+    pub files: usize,
+    /// Register data rows read.
+    pub rows: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Summary {
+    /// Counts the findings; `files` and `rows` come from loading.
+    pub fn new(findings: &Findings, files: usize, rows: usize) -> Self {
+        let count = |s| findings.items.iter().filter(|f| f.severity == s).count();
+        Summary {
+            files,
+            rows,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "读取文件 {} 个、台账 {} 行；错误 {} 个，警告 {} 个，提示 {} 个。",
+            self.files, self.rows, self.errors, self.warnings, self.notes
+        )?;
+        if self.errors > 0 {
+            write!(f, "有错误，不能发布：请按上面的提示逐条修改后再运行。")
+        } else {
+            write!(f, "检查通过，可以发布。")
+        }
+    }
+}
+
+/// Writes the human report: every finding, then the summary line.
+///
+/// `color` switches ANSI colours on (for a terminal).
+pub fn write_text(
+    out: &mut dyn Write,
+    findings: &Findings,
+    summary: &Summary,
+    color: bool,
+) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    for finding in &findings.items {
+        writeln!(out, "{}", heading(finding))?;
+        if finding.snippet.is_some() {
+            let mut rendered = String::new();
+            // Rendering into a String cannot fail for want of I/O; if miette refuses the
+            // snippet (bad span), the heading and message below still say everything.
+            if handler
+                .render_report(&mut rendered, &FindingDiagnostic::new(finding))
+                .is_ok()
+            {
+                write!(out, "{rendered}")?;
+            } else {
+                writeln!(out, "  {}", finding.message)?;
+            }
+        } else {
+            writeln!(out, "  {}", finding.message)?;
+            if let Some(value) = &finding.value {
+                writeln!(out, "  内容：「{value}」")?;
+            }
+        }
+        if let Some(help) = &finding.help {
+            writeln!(out, "  处理办法：{help}")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{summary}")
+}
+
+/// `错误 content/registers/2024-05/东庄村.csv 第 7 行「完成日期」列 [status-done-missing]`
+fn heading(finding: &Finding) -> String {
+    let mut heading = format!("{}", finding.severity.label());
+    if let Some(file) = &finding.file {
+        heading.push(' ');
+        heading.push_str(&file.to_string_lossy());
+    }
+    if let Some(row) = finding.row {
+        heading.push_str(&format!(" 第 {row} 行"));
+    }
+    if let Some(column) = &finding.column {
+        heading.push_str(&format!("「{column}」列"));
+    }
+    heading.push_str(&format!(" [{}]", finding.code));
+    heading
+}
+
+/// The JSON report: `{ "findings": [...], "summary": {...} }`.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    findings: &'a [Finding],
+    summary: &'a Summary,
+}
+
+/// Writes the findings and summary as one JSON document (for scripts).
+pub fn write_json(out: &mut dyn Write, findings: &Findings, summary: &Summary) -> io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &JsonReport {
+            findings: &findings.items,
+            summary,
+        },
+    )?;
+    writeln!(out)
+}
+
+/// Adapts a [`Finding`] with a snippet to miette's [`Diagnostic`].
+struct FindingDiagnostic<'a>(&'a Finding, Option<RowSource<'a>>);
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding) -> Self {
+        let source = finding.snippet.as_ref().map(|snippet| RowSource {
+            snippet,
+            name: finding
+                .file
+                .as_ref()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            first_line: finding.row.unwrap_or(1),
+        });
+        FindingDiagnostic(finding, source)
+    }
+}
+
+/// A snippet together with the row it starts at, so miette numbers the row as Excel
+/// does instead of starting at 1.
+struct RowSource<'a> {
+    snippet: &'a Snippet,
+    name: String,
+    first_line: usize,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FindingDiagnostic")
+            .field(&self.0.code)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.0.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.1.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let snippet = self.0.snippet.as_ref()?;
+        let label = if snippet.len == 0 {
+            "此处为空"
+        } else {
+            "这里"
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label.to_string()),
+            snippet.offset,
+            snippet.len,
+        ))))
+    }
+}
+
+impl SourceCode for RowSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .snippet
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line.saturating_sub(1),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Findings {
+        let mut findings = Findings::default();
+        let text = "DG-001,液氨制冷车间氨气报警器失效,2024年13月5日".to_string();
+        let offset = text.find("2024年13月5日").unwrap();
+        findings.push(
+            Finding::error("bad-date", "日期无法识别：「2024年13月5日」")
+                .in_file("content/registers/2024-05/东庄村.csv")
+                .at_row(7)
+                .in_column("发现日期")
+                .with_value("2024年13月5日")
+                .with_help("请写成 2024-05-12 或 2024年5月12日 的形式。")
+                .with_snippet(Snippet {
+                    text,
+                    offset,
+                    len: "2024年13月5日".len(),
+                }),
+        );
+        findings.push(Finding::error("month-gap", "缺少 2024-07 月的台账").with_help("补上。"));
+        findings
+    }
+
+    #[test]
+    fn text_report_names_file_row_column_and_shows_cell() {
+        let findings = sample();
+        let summary = Summary::new(&findings, 3, 40);
+        let mut out = Vec::new();
+        write_text(&mut out, &findings, &summary, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains(
+                "错误 content/registers/2024-05/东庄村.csv 第 7 行「发现日期」列 [bad-date]"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("7 │ DG-001,液氨制冷车间氨气报警器失效,2024年13月5日"),
+            "{out}"
+        );
+        assert!(out.contains("这里"), "{out}");
+        assert!(out.contains("处理办法：请写成"), "{out}");
+        assert!(out.contains("错误 [month-gap]"), "{out}");
+        assert!(
+            out.trim_end()
+                .ends_with("有错误，不能发布：请按上面的提示逐条修改后再运行。"),
+            "{out}"
+        );
+        assert!(
+            out.contains("读取文件 3 个、台账 40 行；错误 2 个，警告 0 个，提示 0 个。"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn json_report_round_trips() {
+        let findings = sample();
+        let summary = Summary::new(&findings, 3, 40);
+        let mut out = Vec::new();
+        write_json(&mut out, &findings, &summary).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["summary"]["errors"], 2);
+        assert_eq!(value["findings"][0]["row"], 7);
+        assert_eq!(value["findings"][0]["column"], "发现日期");
+        assert_eq!(value["findings"][0]["severity"], "error");
+        assert_eq!(
+            value["findings"][0]["file"],
+            "content/registers/2024-05/东庄村.csv"
+        );
+    }
+}
