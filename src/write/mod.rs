@@ -1,1 +1,271 @@
 //! Write: put rendered output in place so readers never see a half-written site.
+//!
+//! Everything is written into a fresh sibling folder `<out>.tmp-<pid>` (same parent, so
+//! the final rename stays on one file system and is atomic), in parallel; only when every
+//! file is on disk is the old output renamed aside, the new one renamed into place and
+//! the old one deleted. Any failure before the swap removes the temp folder and leaves
+//! `out` exactly as it was.
+
+mod guard;
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::OutputFile;
+
+pub use guard::{check_out_dir, check_paths, MARKER_FILE};
+
+/// What [`write_site`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Number of output files written (the marker file not counted).
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// Writes `files` as the new content of `out`, atomically (see the module docs).
+///
+/// Refuses, writing nothing, an `out` that [`check_out_dir`] refuses (without a known
+/// site root: a folder holding `site.toml` counts as a site) and any set of paths
+/// [`check_paths`] refuses. Error messages are Chinese and name the path.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    write_site_for(out, None, files)
+}
+
+/// [`write_site`] for the site at `site_root`, so an `out` at or above the site root, or
+/// inside its `content/`, is refused even when it cannot be recognised on its own.
+pub fn write_site_for(
+    out: &Path,
+    site_root: Option<&Path>,
+    files: &[OutputFile],
+) -> io::Result<WriteStats> {
+    check_paths(files)?;
+    let out = guard::resolve_out(out)?;
+    check_out_dir(&out, site_root)?;
+
+    let temp = sibling(&out, "tmp");
+    if temp.exists() {
+        // Left by a crashed run that had our pid; it is ours to remove.
+        std::fs::remove_dir_all(&temp)
+            .map_err(|e| context(e, "无法删除遗留的临时文件夹", &temp))?;
+    }
+    if let Err(err) = fill(&temp, files) {
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(err);
+    }
+    if let Err(err) = swap(&temp, &out) {
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(err);
+    }
+    Ok(WriteStats {
+        files: files.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+    })
+}
+
+/// `<out>.<tag>-<pid>`, beside `out`.
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let mut name = OsString::from(out.file_name().unwrap_or_default());
+    name.push(format!(".{tag}-{}", std::process::id()));
+    out.with_file_name(name)
+}
+
+fn context(err: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(err.kind(), format!("{what} {}：{err}", path.display()))
+}
+
+/// Creates `temp` and writes every file (and the marker) into it.
+fn fill(temp: &Path, files: &[OutputFile]) -> io::Result<()> {
+    std::fs::create_dir(temp).map_err(|e| context(e, "无法创建临时输出文件夹", temp))?;
+    let dirs: BTreeSet<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    // Sorted, so a parent is created before its children and create_dir_all does
+    // little work per folder.
+    for dir in dirs {
+        let full = temp.join(dir);
+        std::fs::create_dir_all(&full).map_err(|e| context(e, "无法创建输出文件夹", &full))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let full = temp.join(&file.path);
+        std::fs::write(&full, &file.bytes).map_err(|e| context(e, "无法写入输出文件", &full))
+    })?;
+    let marker = temp.join(MARKER_FILE);
+    std::fs::write(&marker, guard::MARKER_TEXT).map_err(|e| context(e, "无法写入输出文件", &marker))
+}
+
+/// Puts `temp` in the place of `out`: old aside, new in, old deleted. If the new one
+/// cannot be moved in, the old one is moved back.
+fn swap(temp: &Path, out: &Path) -> io::Result<()> {
+    let exists = std::fs::symlink_metadata(out).is_ok();
+    if !exists {
+        return std::fs::rename(temp, out).map_err(|e| context(e, "无法把新生成的网站放到", out));
+    }
+    let old = sibling(out, "old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old)
+            .map_err(|e| context(e, "无法删除遗留的旧输出文件夹", &old))?;
+    }
+    std::fs::rename(out, &old).map_err(|e| {
+        context(
+            e,
+            "无法替换输出文件夹（可能有程序正在使用其中的文件，请关闭后重试）",
+            out,
+        )
+    })?;
+    if let Err(err) = std::fs::rename(temp, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(context(err, "无法把新生成的网站放到", out));
+    }
+    // The new site is in place; failing to delete the old copy loses nothing, and the
+    // next build removes it (same name only if the pid repeats, so try now).
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_string(),
+            bytes: text.as_bytes().to_vec(),
+            source: None,
+        }
+    }
+
+    /// Every file under `dir`, relative path → bytes.
+    fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    fn leftovers(parent: &Path) -> Vec<String> {
+        std::fs::read_dir(parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+            .collect()
+    }
+
+    #[test]
+    fn writes_then_replaces_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stats = write_site(
+            &out,
+            &[
+                file("index.html", "首页"),
+                file("months/2024-05/index.html", "五月"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            stats,
+            WriteStats {
+                files: 2,
+                bytes: 12
+            }
+        );
+        let first = snapshot(&out);
+        assert_eq!(first["months/2024-05/index.html"], "五月".as_bytes());
+        assert!(first.contains_key(MARKER_FILE));
+
+        write_site(&out, &[file("index.html", "新首页")]).unwrap();
+        let second = snapshot(&out);
+        assert_eq!(second.len(), 2, "stale files are gone: {:?}", second.keys());
+        assert_eq!(second["index.html"], "新首页".as_bytes());
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn failure_in_the_middle_leaves_out_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("index.html", "旧"), file("a/b.html", "旧b")]).unwrap();
+        let before = snapshot(&out);
+
+        // Many good files and one whose name the file system rejects (too long): the
+        // failure happens while the others are being written.
+        let mut files: Vec<OutputFile> = (0..200)
+            .map(|i| file(&format!("hazards/{i}/index.html"), "新"))
+            .collect();
+        files.insert(
+            100,
+            file(&format!("hazards/{}.html", "长".repeat(200)), "x"),
+        );
+        let err = write_site(&out, &files).unwrap_err();
+        assert!(err.to_string().contains("无法写入输出文件"), "{err}");
+
+        assert_eq!(snapshot(&out), before);
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "{:?}",
+            leftovers(dir.path())
+        );
+    }
+
+    #[test]
+    fn refused_paths_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let err = write_site(&out, &[file("index.html", "x"), file("../evil", "x")]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(!out.exists());
+        let dup = write_site(&out, &[file("a.html", "x"), file("a.html", "y")]);
+        assert!(dup.is_err());
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn refuses_site_root_and_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::write(site.join("site.toml"), "title = \"x\"\n").unwrap();
+        let before = snapshot(&site);
+        for out in [site.clone(), site.join("content"), site.join("content/out")] {
+            assert!(
+                write_site(&out, &[file("index.html", "x")]).is_err(),
+                "{out:?}"
+            );
+        }
+        assert!(write_site_for(dir.path(), Some(&site), &[file("index.html", "x")]).is_err());
+        assert_eq!(snapshot(&site), before);
+        write_site_for(
+            &site.join("public"),
+            Some(&site),
+            &[file("index.html", "x")],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn relative_out_with_dots_is_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("x/../public");
+        write_site(&out, &[file("index.html", "x")]).unwrap();
+        assert!(dir.path().join("public/index.html").is_file());
+    }
+}
