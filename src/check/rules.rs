@@ -1,1 +1,723 @@
 //! The cross-row and cross-month rules of SPEC.md.
+//!
+//! Loading has already judged every cell on its own (unreadable dates, unknown statuses,
+//! missing required values). The rules here need a whole row, a whole month, or several
+//! months: duplicate ids, status consistency, date order, 五到位, overdue, gaps between
+//! months, and — the heart of the tool — hazards that vanish from the register without
+//! having been closed (how concealment, 瞒报, looks in data).
+//!
+//! Everything is indexed by id per month in hash maps, so the cost is linear in the
+//! number of rows: twelve months of ten thousand rows are checked in milliseconds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::check::{Finding, Findings};
+use crate::hazard::{FivePart, HazardRecord, Status, YearMonth};
+use crate::load::{DisclosureMode, LoadedSite, RegisterFile};
+
+/// Canonical column headers, used in findings (SPEC.md's table).
+mod header {
+    pub const ID: &str = "编号";
+    pub const FOUND: &str = "发现日期";
+    pub const DEADLINE: &str = "整改时限";
+    pub const EXTENDED: &str = "延期至";
+    pub const STATUS: &str = "整改状态";
+    pub const DONE: &str = "完成日期";
+    pub const CLOSED: &str = "销号日期";
+    pub const APPROVER: &str = "销号审核人";
+    pub const NOTES: &str = "备注";
+}
+
+/// More missing months than this in one gap are reported as one range, not month by
+/// month (a mistyped folder name such as `2204-05` would otherwise flood the report).
+const GAP_LIST_LIMIT: i32 = 12;
+
+/// The canonical header of the column holding a 五到位 part.
+pub fn five_part_header(part: FivePart) -> &'static str {
+    match part {
+        FivePart::Measures => "整改措施",
+        FivePart::Owner => "责任人",
+        FivePart::Funds => "整改资金（万元）",
+        FivePart::Deadline => "整改时限",
+        FivePart::Plan => "应急预案",
+    }
+}
+
+/// Applies every rule that looks beyond a single cell to a loaded site, adding the
+/// findings (errors, warnings and notes) to `findings`.
+pub fn check_site(site: &LoadedSite, findings: &mut Findings) {
+    let months = index_months(&site.registers, findings);
+    check_gaps(&months, findings);
+    let disclosure_day = site.config.disclosure_day;
+    for month in months.values() {
+        let due = month.month.due_date(disclosure_day);
+        for record in &month.rows {
+            check_row(record, month.month, due, findings);
+        }
+    }
+    check_successions(&months, findings);
+    check_reappearances(&months, findings);
+    check_unpublished(site, findings);
+}
+
+/// One month's register: every row of every file of the month, in file order, and the
+/// first row of each id.
+struct MonthIndex<'a> {
+    month: YearMonth,
+    rows: Vec<&'a HazardRecord>,
+    by_id: HashMap<&'a str, &'a HazardRecord>,
+}
+
+impl<'a> MonthIndex<'a> {
+    /// The rows in file order, each id once (later duplicates are an error already).
+    fn distinct(&self) -> impl Iterator<Item = &'a HazardRecord> + '_ {
+        self.rows.iter().copied().filter(|record| {
+            self.by_id
+                .get(record.id.as_str())
+                .is_some_and(|first| std::ptr::eq(*first, *record))
+        })
+    }
+}
+
+/// Groups the rows by month and reports duplicate ids within a month (across its files
+/// too). Later duplicates stay out of `by_id`, so the other rules see each id once.
+fn index_months<'a>(
+    registers: &'a [RegisterFile],
+    findings: &mut Findings,
+) -> BTreeMap<YearMonth, MonthIndex<'a>> {
+    let mut months: BTreeMap<YearMonth, MonthIndex<'a>> = BTreeMap::new();
+    for file in registers {
+        let index = months.entry(file.month).or_insert_with(|| MonthIndex {
+            month: file.month,
+            rows: Vec::new(),
+            by_id: HashMap::new(),
+        });
+        for record in &file.records {
+            index.rows.push(record);
+            match index.by_id.get(record.id.as_str()) {
+                Some(first) => findings.push(duplicate_id(file.month, first, record)),
+                None => {
+                    index.by_id.insert(record.id.as_str(), record);
+                }
+            }
+        }
+    }
+    months
+}
+
+fn duplicate_id(month: YearMonth, first: &HazardRecord, again: &HazardRecord) -> Finding {
+    at_row(
+        Finding::error(
+            "duplicate-id",
+            format!(
+                "编号 {} 在 {} 的台账中出现了两次：{}，又见于 {}",
+                again.id,
+                month,
+                place(first),
+                place(again)
+            ),
+        ),
+        again,
+    )
+    .in_column(header::ID)
+    .with_value(again.id.clone())
+    .with_help(
+        "同一个月的台账（包括该月文件夹中的所有文件）中每个隐患只能列一次。\
+         如果是同一隐患，请删去重复的一行；如果是不同隐患，请给其中一个换一个新编号。",
+    )
+}
+
+/// A month with no register between the first and the latest month is a gap in the
+/// disclosure.
+fn check_gaps(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &mut Findings) {
+    let present: Vec<YearMonth> = months.keys().copied().collect();
+    for pair in present.windows(2) {
+        let (before, after) = (pair[0], pair[1]);
+        let missing = month_distance(before, after) - 1;
+        if missing <= 0 {
+            continue;
+        }
+        if missing > GAP_LIST_LIMIT {
+            findings.push(
+                Finding::error(
+                    "month-gap",
+                    format!(
+                        "{} 与 {} 之间有 {} 个月没有隐患台账，信息公开中断",
+                        before, after, missing
+                    ),
+                )
+                .with_value(format!("{}—{}", before.next(), after.prev()))
+                .with_help(format!(
+                    "请检查 content/registers/ 下的文件夹名是否写错（应为 年-月，如 {}）；\
+                     确实缺少的月份，请把该月台账放在 content/registers/年-月/ 文件夹中。",
+                    before.next()
+                )),
+            );
+            continue;
+        }
+        let mut month = before.next();
+        while month < after {
+            findings.push(
+                Finding::error(
+                    "month-gap",
+                    format!(
+                        "缺少 {} 的隐患台账：{} 与 {} 之间这个月没有公开",
+                        month, before, after
+                    ),
+                )
+                .with_value(month.to_string())
+                .with_help(format!(
+                    "隐患清单须每月公开一次。请把 {} 的台账放在 content/registers/{}/ 文件夹中；\
+                     该月没有新隐患时，也要列出仍未销号的隐患及其整改进度。",
+                    month.to_chinese(),
+                    month
+                )),
+            );
+            month = month.next();
+        }
+    }
+}
+
+/// Months from `a` to `b` (positive when `b` is later).
+fn month_distance(a: YearMonth, b: YearMonth) -> i32 {
+    (b.year - a.year) * 12 + b.month as i32 - a.month as i32
+}
+
+/// The rules that need one row as a whole: status consistency, date order, 五到位 and
+/// overdue.
+fn check_row(record: &HazardRecord, month: YearMonth, due: NaiveDate, findings: &mut Findings) {
+    check_status_fields(record, findings);
+    check_date_order(record, findings);
+    if record.status.is_open() {
+        check_five(record, findings);
+        check_overdue(record, month, due, findings);
+    }
+}
+
+/// 已整改 needs 完成日期; 已销号 needs 完成日期, 销号日期 and 销号审核人 (SPEC.md's table).
+fn check_status_fields(record: &HazardRecord, findings: &mut Findings) {
+    let status = record.status;
+    if status.is_rectified() && record.done.is_none() {
+        findings.push(
+            at_row(
+                Finding::error(
+                    "status-done-missing",
+                    format!(
+                        "{}的整改状态为“{}”，但没有填写完成日期",
+                        describe(record),
+                        status.label()
+                    ),
+                ),
+                record,
+            )
+            .in_column(header::DONE)
+            .with_help(format!(
+                "请在“{}”列填写整改完成的日期（如 2024-05-12）；如果尚未整改完成，\
+                 请把整改状态改为“整改中”或“未整改”。",
+                header::DONE
+            )),
+        );
+    }
+    if status == Status::Closed {
+        if record.closed.is_none() {
+            findings.push(
+                at_row(
+                    Finding::error(
+                        "status-closed-date-missing",
+                        format!(
+                            "{}的整改状态为“已销号”，但没有填写销号日期",
+                            describe(record)
+                        ),
+                    ),
+                    record,
+                )
+                .in_column(header::CLOSED)
+                .with_help(format!(
+                    "请在“{}”列填写审核签字销号的日期；尚未销号的，请把整改状态改为“已整改”。",
+                    header::CLOSED
+                )),
+            );
+        }
+        if record.approver.is_none() {
+            findings.push(
+                at_row(
+                    Finding::error(
+                        "status-approver-missing",
+                        format!(
+                            "{}的整改状态为“已销号”，但没有填写销号审核人",
+                            describe(record)
+                        ),
+                    ),
+                    record,
+                )
+                .in_column(header::APPROVER)
+                .with_help(format!(
+                    "销号须经审核签字：请在“{}”列填写审核签字的负责人；尚未审核签字的，\
+                     请把整改状态改为“已整改”。",
+                    header::APPROVER
+                )),
+            );
+        }
+    }
+}
+
+/// Dates that contradict each other (a typo in a year is the usual cause).
+fn check_date_order(record: &HazardRecord, findings: &mut Findings) {
+    let pairs: [(Option<NaiveDate>, &str, Option<NaiveDate>, &str); 4] = [
+        (record.done, header::DONE, record.found, header::FOUND),
+        (
+            record.deadline,
+            header::DEADLINE,
+            record.found,
+            header::FOUND,
+        ),
+        (
+            record.extended,
+            header::EXTENDED,
+            record.deadline,
+            header::DEADLINE,
+        ),
+        (record.closed, header::CLOSED, record.done, header::DONE),
+    ];
+    for (later, later_header, earlier, earlier_header) in pairs {
+        let (Some(later), Some(earlier)) = (later, earlier) else {
+            continue;
+        };
+        if later < earlier {
+            findings.push(
+                at_row(
+                    Finding::warning(
+                        "date-order",
+                        format!(
+                            "{}的{}（{}）早于{}（{}）",
+                            describe(record),
+                            later_header,
+                            later,
+                            earlier_header,
+                            earlier
+                        ),
+                    ),
+                    record,
+                )
+                .in_column(later_header)
+                .with_value(later.to_string())
+                .with_help(format!(
+                    "请核对“{later_header}”和“{earlier_header}”两列的日期，常见原因是年份或月份写错。"
+                )),
+            );
+        }
+    }
+}
+
+/// An open hazard must have all of 五到位.
+fn check_five(record: &HazardRecord, findings: &mut Findings) {
+    let missing = record.five_missing();
+    let Some(&first) = missing.first() else {
+        return;
+    };
+    let labels: Vec<&str> = missing.iter().map(|p| p.label()).collect();
+    let headers: Vec<&str> = missing.iter().map(|&p| five_part_header(p)).collect();
+    findings.push(
+        at_row(
+            Finding::warning(
+                "five-incomplete",
+                format!(
+                    "{}尚未整改完成，五到位不全：缺少{}（“{}”列为空）",
+                    describe(record),
+                    labels.join("、"),
+                    headers.join("”“")
+                ),
+            ),
+            record,
+        )
+        .in_column(five_part_header(first))
+        .with_help(
+            "未能立即整改的隐患须做到措施、责任、资金、时限、预案“五到位”，请补填上述各列。",
+        ),
+    );
+}
+
+/// Open past its effective deadline at the month's due day: shown on the site, noted
+/// here for information (overdue is a fact to publish, not an input error).
+fn check_overdue(record: &HazardRecord, month: YearMonth, due: NaiveDate, findings: &mut Findings) {
+    let Some(deadline) = record.effective_deadline() else {
+        return;
+    };
+    if deadline >= due {
+        return;
+    }
+    let days = (due - deadline).num_days();
+    let column = if record.extended.is_some() {
+        header::EXTENDED
+    } else {
+        header::DEADLINE
+    };
+    findings.push(
+        at_row(
+            Finding::note(
+                "overdue",
+                format!(
+                    "{}已逾期 {} 天：{}为 {}，截至 {}（{}台账截止日）仍为“{}”，网站将标注“逾期”",
+                    describe(record),
+                    days,
+                    column,
+                    deadline,
+                    due,
+                    month.to_chinese(),
+                    record.status.label()
+                ),
+            ),
+            record,
+        )
+        .in_column(column)
+        .with_value(deadline.to_string())
+        .with_help("请督促责任单位尽快整改；如已批准延期，请在“延期至”列填写新的时限。"),
+    );
+}
+
+/// Month M to month M+1: an open hazard of M that is absent from M+1 has vanished
+/// (error); a rectified one that left without 销号 is a warning. Only checked when M+1
+/// has a register (the latest month has no successor; a gap is its own error).
+fn check_successions(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &mut Findings) {
+    for month in months.values() {
+        let next_month = month.month.next();
+        let Some(next) = months.get(&next_month) else {
+            continue;
+        };
+        for record in month.distinct() {
+            if next.by_id.contains_key(record.id.as_str()) {
+                continue;
+            }
+            if record.status.is_open() {
+                findings.push(vanished(record, month.month, next_month));
+            } else if record.status == Status::Rectified {
+                findings.push(left_unclosed(record, month.month, next_month));
+            }
+        }
+    }
+}
+
+fn vanished(record: &HazardRecord, month: YearMonth, next: YearMonth) -> Finding {
+    at_row(
+        Finding::error(
+            "vanished-hazard",
+            format!(
+                "{}在 {} 的台账中为“{}”（{}），但 {} 的台账中没有这一隐患，也没有销号记录",
+                describe(record),
+                month,
+                record.status.label(),
+                place(record),
+                next
+            ),
+        ),
+        record,
+    )
+    .in_column(header::ID)
+    .with_value(record.id.clone())
+    .with_help(format!(
+        "隐患销号前每月都要列入台账，不得瞒报、漏报。请在 {} 的台账中再列出编号 {} 并填写当前整改状态；\
+         如已整改并经审核销号，请在该月台账中填写整改状态“已销号”、完成日期、销号日期和销号审核人。",
+        next.to_chinese(),
+        record.id
+    ))
+}
+
+fn left_unclosed(record: &HazardRecord, month: YearMonth, next: YearMonth) -> Finding {
+    at_row(
+        Finding::warning(
+            "rectified-left-unclosed",
+            format!(
+                "{}在 {} 的台账中为“已整改”（{}），但 {} 的台账中没有这一隐患，也没有销号记录",
+                describe(record),
+                month,
+                place(record),
+                next
+            ),
+        ),
+        record,
+    )
+    .in_column(header::ID)
+    .with_value(record.id.clone())
+    .with_help(format!(
+        "已整改的隐患须经审核签字销号后才能移出台账：请在 {} 的台账中列出编号 {}，\
+         填写整改状态“已销号”、销号日期和销号审核人。",
+        next.to_chinese(),
+        record.id
+    ))
+}
+
+/// Across all months: a closed hazard listed again as open, or any status moving
+/// backwards, needs a 备注 saying why.
+fn check_reappearances(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &mut Findings) {
+    let mut last_seen: HashMap<&str, (YearMonth, &HazardRecord)> = HashMap::new();
+    for month in months.values() {
+        for record in month.distinct() {
+            let previous = last_seen.insert(record.id.as_str(), (month.month, record));
+            let Some((prev_month, prev)) = previous else {
+                continue;
+            };
+            if record.status >= prev.status || has_notes(record) {
+                continue;
+            }
+            let reopened = prev.status == Status::Closed && record.status.is_open();
+            let (code, what, help) = if reopened {
+                (
+                    "closed-reopened",
+                    "已销号的隐患又被列为未完成整改",
+                    "如果隐患复发或销号有误，请在“备注”列说明原因；如果是另一个新隐患，请使用新编号。",
+                )
+            } else {
+                (
+                    "status-backwards",
+                    "整改状态倒退",
+                    "如果整改出现反复，请在“备注”列说明原因；如果是填写错误，请改正整改状态。",
+                )
+            };
+            findings.push(
+                at_row(
+                    Finding::warning(
+                        code,
+                        format!(
+                            "{}{}：{} 为“{}”（{}），{} 为“{}”，{}为空",
+                            describe(record),
+                            what,
+                            prev_month,
+                            prev.status.label(),
+                            place(prev),
+                            month.month,
+                            record.status.label(),
+                            header::NOTES
+                        ),
+                    ),
+                    record,
+                )
+                .in_column(header::STATUS)
+                .with_value(record.status.label())
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// Notes on what will not be published: notices that are drafts or not 主动公开, draft
+/// pages, and each register file's private and unknown columns.
+fn check_unpublished(site: &LoadedSite, findings: &mut Findings) {
+    for notice in site.notices.iter().filter(|n| !n.is_published()) {
+        let mut reasons = Vec::new();
+        if notice.draft {
+            reasons.push("是草稿（草稿 = true）".to_string());
+        }
+        let mode = match notice.disclosure {
+            DisclosureMode::Active => None,
+            DisclosureMode::OnRequest => Some("依申请公开"),
+            DisclosureMode::Withheld => Some("不予公开"),
+        };
+        if let Some(mode) = mode {
+            reasons.push(format!("公开属性为“{mode}”"));
+        }
+        findings.push(
+            Finding::note(
+                "notice-unpublished",
+                format!(
+                    "通知《{}》不会发布：{}；网站的任何页面、订阅、站点地图和下载中都不会出现它",
+                    notice.title,
+                    reasons.join("，")
+                ),
+            )
+            .in_file(notice.path.clone())
+            .with_help(
+                "只有公开属性为“主动公开”且不是草稿的通知才会发布。如需发布，\
+                 请把公开属性改为“主动公开”并删去草稿标记。",
+            ),
+        );
+    }
+    for page in site.pages.iter().filter(|p| p.draft) {
+        findings.push(
+            Finding::note(
+                "page-unpublished",
+                format!("页面《{}》是草稿，不会发布", page.title),
+            )
+            .in_file(page.path.clone())
+            .with_help("如需发布，请删去草稿标记（草稿 = true 或 draft = true）。"),
+        );
+    }
+    for file in &site.registers {
+        if file.unpublished_columns.is_empty() {
+            continue;
+        }
+        findings.push(
+            Finding::note(
+                "columns-unpublished",
+                format!("以下列不会公开：{}", file.unpublished_columns.join("、")),
+            )
+            .in_file(file.path.clone())
+            .at_row(file.header_row)
+            .with_help(
+                "举报人、身份证号、联系电话等个人信息列始终不公开；其他不在标准列中的列也不公开。\
+                 如某列应当公开，请把表头改为标准列名（如“整改措施”“责任人”）。",
+            ),
+        );
+    }
+}
+
+/// `隐患 NZ-3（配电室无应急照明）`
+fn describe(record: &HazardRecord) -> String {
+    format!("隐患 {}（{}）", record.id, record.title)
+}
+
+/// `content/registers/2024-05/东庄村.csv 第 7 行`
+fn place(record: &HazardRecord) -> String {
+    format!(
+        "{} 第 {} 行",
+        display_path(&record.origin.file),
+        record.origin.row
+    )
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn at_row(finding: Finding, record: &HazardRecord) -> Finding {
+    finding
+        .in_file(record.origin.file.clone())
+        .at_row(record.origin.row)
+}
+
+fn has_notes(record: &HazardRecord) -> bool {
+    record
+        .notes
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::hazard::RowOrigin;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    fn record(id: &str, status: Status, file: &str, row: usize) -> HazardRecord {
+        HazardRecord {
+            id: id.to_string(),
+            title: format!("{id} 的隐患"),
+            unit: "某公司".to_string(),
+            locality: None,
+            sector: None,
+            level: None,
+            source: None,
+            supervised: false,
+            supervisor: None,
+            basis: None,
+            found: Some(date(2024, 4, 1)),
+            measures: Some("措施".to_string()),
+            owner: Some("张三".to_string()),
+            funds: Some(1.0),
+            deadline: Some(date(2024, 12, 31)),
+            extended: None,
+            plan: Some("预案".to_string()),
+            status,
+            progress: None,
+            done: status.is_rectified().then(|| date(2024, 5, 1)),
+            closed: (status == Status::Closed).then(|| date(2024, 5, 2)),
+            approver: (status == Status::Closed).then(|| "李四".to_string()),
+            notes: None,
+            origin: RowOrigin {
+                file: PathBuf::from(file),
+                row,
+            },
+            withheld: Vec::new(),
+        }
+    }
+
+    fn file(month: YearMonth, name: &str, records: Vec<HazardRecord>) -> RegisterFile {
+        RegisterFile {
+            path: PathBuf::from(name),
+            month,
+            encoding: "UTF-8",
+            header_row: 1,
+            data_rows: records.len(),
+            unpublished_columns: Vec::new(),
+            records,
+        }
+    }
+
+    fn site(registers: Vec<RegisterFile>) -> LoadedSite {
+        let mut findings = Findings::default();
+        let config = SiteConfig::parse("title = \"t\"\nissuer = \"i\"\n", &mut findings).unwrap();
+        LoadedSite {
+            root: PathBuf::from("."),
+            config,
+            registers,
+            notices: Vec::new(),
+            pages: Vec::new(),
+            tasks: Vec::new(),
+            files_read: 1,
+        }
+    }
+
+    fn codes(site: &LoadedSite) -> Vec<&'static str> {
+        let mut findings = Findings::default();
+        check_site(site, &mut findings);
+        findings.items.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn month_distance_spans_years() {
+        assert_eq!(month_distance(ym(2023, 11), ym(2024, 2)), 3);
+        assert_eq!(month_distance(ym(2024, 2), ym(2024, 2)), 0);
+    }
+
+    #[test]
+    fn long_gap_is_one_finding() {
+        let f = "a.csv";
+        let s = site(vec![
+            file(ym(2024, 5), f, vec![record("A", Status::Closed, f, 2)]),
+            file(ym(2204, 5), f, vec![record("B", Status::Closed, f, 2)]),
+        ]);
+        assert_eq!(codes(&s), vec!["month-gap"]);
+    }
+
+    #[test]
+    fn duplicate_is_reported_once_and_not_as_vanished() {
+        let (a, b) = ("a.csv", "b.csv");
+        let s = site(vec![
+            file(ym(2024, 5), a, vec![record("A", Status::InProgress, a, 2)]),
+            file(ym(2024, 5), b, vec![record("A", Status::Closed, b, 3)]),
+            file(ym(2024, 6), a, vec![record("A", Status::InProgress, a, 2)]),
+        ]);
+        assert_eq!(codes(&s), vec!["duplicate-id"]);
+    }
+
+    #[test]
+    fn overdue_counts_from_extension() {
+        let f = "a.csv";
+        let mut r = record("A", Status::InProgress, f, 2);
+        r.deadline = Some(date(2024, 5, 1));
+        r.extended = Some(date(2024, 5, 30));
+        let s = site(vec![file(ym(2024, 5), f, vec![r.clone()])]);
+        assert!(codes(&s).is_empty());
+        r.extended = Some(date(2024, 5, 20));
+        let s = site(vec![file(ym(2024, 5), f, vec![r])]);
+        let mut findings = Findings::default();
+        check_site(&s, &mut findings);
+        assert_eq!(findings.items.len(), 1);
+        let note = &findings.items[0];
+        assert_eq!(note.code, "overdue");
+        assert_eq!(note.column.as_deref(), Some("延期至"));
+        assert!(note.message.contains("已逾期 5 天"), "{}", note.message);
+    }
+}
