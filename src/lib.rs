@@ -19,5 +19,7 @@ pub mod config;
 pub mod hazard;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod write;

@@ -11,5 +11,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
         Command::New(args) => cmd::new::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

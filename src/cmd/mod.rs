@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,8 @@ pub enum Command {
     Build(BuildArgs),
     /// 以示例新建一个网站文件夹
     New(NewArgs),
+    /// 本地预览：生成网站并在本机打开，内容改动后自动重新生成并刷新浏览器
+    Serve(ServeArgs),
 }
 
 /// `gongkai check`
@@ -65,4 +68,18 @@ pub struct BuildArgs {
 pub struct NewArgs {
     /// 新网站文件夹（不能已存在且非空）
     pub dir: PathBuf,
+}
+
+/// `gongkai serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 网站文件夹（含 site.toml），默认为当前文件夹
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// 端口，默认 1111
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// 启动后用默认浏览器打开
+    #[arg(long)]
+    pub open: bool,
 }

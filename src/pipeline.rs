@@ -1,0 +1,1 @@
+//! The whole pipeline in one call (load → check → model → render), shared by `build` and `serve`.
