@@ -2,7 +2,14 @@
 //!
 //! Per month its hazards with derived facts (overdue, days open, 五到位), its statistics
 //! in the shape of seed 001's annex table, and what changed since the previous month;
-//! per hazard its history month by month. Built once, read by every page.
+//! per hazard its history month by month. Built once ([`build()`]), read by every page.
+
+mod build;
+mod history;
+mod stats;
+
+pub use build::{build, compare_ids};
+pub use stats::{SUPERVISED_LABEL, UNFILLED};
 
 use std::collections::BTreeMap;
 
@@ -130,11 +137,14 @@ pub struct MonthStats {
     /// Seed 001's annex: four sources then 挂牌督办. Hazards without a source are counted
     /// in `unknown_source`.
     pub annex: Vec<AnnexRow>,
-    /// Hazards with 隐患来源 blank (cumulative, this month).
+    /// Hazards with 隐患来源 blank, cumulative as of the due day (counted like the
+    /// annex rows: by each hazard's latest record).
     pub unknown_source: FoundRectified,
-    /// By 所在村, sorted by name.
+    /// Hazards with 隐患来源 blank in this month's register.
+    pub unknown_source_this_month: FoundRectified,
+    /// By 所在村, sorted by name, `未填写` last.
     pub by_locality: Vec<GroupStats>,
-    /// By 行业领域, sorted by name.
+    /// By 行业领域, sorted by name, `未填写` last.
     pub by_sector: Vec<GroupStats>,
 }
 
@@ -189,6 +199,9 @@ impl Disclosure {
 
     /// The entry of hazard `id` in `month`.
     pub fn entry(&self, month: YearMonth, id: &str) -> Option<&HazardEntry> {
-        self.month(month)?.entries.iter().find(|e| e.record.id == id)
+        self.month(month)?
+            .entries
+            .iter()
+            .find(|e| e.record.id == id)
     }
 }
