@@ -1,1 +1,562 @@
-//! The whole pipeline in one call (load → check → model → render), shared by `build` and `serve`.
+//! The whole pipeline in one call (load → check → model → render), shared by `build` and
+//! `serve`.
+//!
+//! [`Pipeline`] keeps what it loaded between runs, one slot per kind of input (the
+//! settings, the registers, the notices, the pages, the task lists), each stamped with the
+//! path, length and modification time of every file under its folder. A run reloads only
+//! the slots whose stamp changed or that the watcher marked dirty ([`Pipeline::invalidate`]),
+//! so a notice edit does not re-read every register. When no content slot changed (a
+//! template or `static/` edit) the checked model of the previous run is reused and only
+//! rendering runs again.
+//!
+//! Soundness comes before speed: a slot is reused only when no file under its folder
+//! changed in any way the file system reports, and every cross-file rule (`check_site`)
+//! runs again over the whole site whenever any content changed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use walkdir::WalkDir;
+
+use crate::check::{rules, Finding, Findings};
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::load::{self, LoadedSite, Notice, Page, RegisterFile, TaskList};
+use crate::model::{self, Disclosure};
+use crate::render::{self, OutputFile, RenderOptions};
+
+/// What a successful run produced.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings and notes (no errors), sorted.
+    pub findings: Findings,
+    /// Input files read (for the summary line).
+    pub files_read: usize,
+    /// Register data rows read (for the summary line).
+    pub rows_read: usize,
+}
+
+/// The result of a run: the output, or every finding (at least one an error) when
+/// nothing may be published.
+pub type Outcome = Result<Built, Findings>;
+
+/// The kinds of input, each cached on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    /// `site.toml`
+    Config,
+    /// `content/registers/`
+    Registers,
+    /// `content/notices/`
+    Notices,
+    /// `content/pages/`
+    Pages,
+    /// `content/tasks/`
+    Tasks,
+    /// `themes/`, `templates/`, `static/`: read by the renderer on every render.
+    Theme,
+}
+
+impl Input {
+    /// The content inputs, in load order.
+    const CONTENT: [Input; 4] = [Input::Registers, Input::Notices, Input::Pages, Input::Tasks];
+
+    /// The input a path (relative to the site root) belongs to, if any. Paths outside
+    /// the watched folders (`public/`, `target/`, notes at the root) belong to none.
+    pub fn of(rel: &Path) -> Option<Input> {
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next()?;
+        match first.as_ref() {
+            CONFIG_FILE => Some(Input::Config),
+            "themes" | "templates" | "static" => Some(Input::Theme),
+            "content" => match parts.next()?.as_ref() {
+                "registers" => Some(Input::Registers),
+                "notices" => Some(Input::Notices),
+                "pages" => Some(Input::Pages),
+                "tasks" => Some(Input::Tasks),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The folder (or file) of this input, relative to the site root.
+    fn location(self) -> &'static str {
+        match self {
+            Input::Config => CONFIG_FILE,
+            Input::Registers => "content/registers",
+            Input::Notices => "content/notices",
+            Input::Pages => "content/pages",
+            Input::Tasks => "content/tasks",
+            Input::Theme => "themes",
+        }
+    }
+}
+
+/// True for files editors, office suites and operating systems leave beside the real
+/// ones while saving: `x~`, `.x.swp`, `#x#`, `.#x`, `~$x.csv`, `x.tmp`, vim's `4913`
+/// probe, hidden files. Changes to them never trigger a rebuild.
+pub fn is_editor_litter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || [".swp", ".swo", ".swx", ".tmp", ".crswap"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}
+
+/// Every file under one input's folder: relative path, length and modification time.
+/// Two equal stamps mean nothing the file system reports has changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Stamp(Vec<(PathBuf, u64, Option<SystemTime>)>);
+
+impl Stamp {
+    fn take(root: &Path, input: Input) -> Stamp {
+        let mut entries = Vec::new();
+        let locations: &[&str] = match input {
+            Input::Theme => &["themes", "templates", "static"],
+            other => &[other.location()],
+        };
+        for location in locations {
+            let path = root.join(location);
+            // Files that vanish between listing and stat are recorded without metadata:
+            // the stamp still differs from one taken before they appeared.
+            for entry in WalkDir::new(&path)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let meta = entry.metadata().ok();
+                entries.push((
+                    load::relative_path(root, entry.path()),
+                    meta.as_ref().map_or(0, |m| m.len()),
+                    meta.and_then(|m| m.modified().ok()),
+                ));
+            }
+        }
+        Stamp(entries)
+    }
+}
+
+/// One cached input: what its loader returned, its findings and the stamp it was read at.
+#[derive(Debug, Clone)]
+struct Slot<T> {
+    stamp: Stamp,
+    value: T,
+    findings: Vec<Finding>,
+    files: usize,
+}
+
+/// How long each stage of the last run took, and what it reloaded (for the terminal
+/// line and for tests).
+#[derive(Debug, Clone, Default)]
+pub struct RunStats {
+    /// Inputs read again in this run.
+    pub reloaded: Vec<Input>,
+    /// Loading and checking (zero when the previous model was reused).
+    pub load_check: Duration,
+    /// Building the model.
+    pub model: Duration,
+    /// Rendering.
+    pub render: Duration,
+    /// The whole run.
+    pub total: Duration,
+}
+
+/// The model of the last successful check, reused when only the theme changed.
+#[derive(Debug, Clone)]
+struct Checked {
+    disclosure: Disclosure,
+    findings: Findings,
+    files_read: usize,
+    rows_read: usize,
+}
+
+/// The pipeline with its cache of loaded inputs. Create one per site folder and call
+/// [`Pipeline::run`] after every change.
+#[derive(Debug)]
+pub struct Pipeline {
+    root: PathBuf,
+    options: RenderOptions,
+    config: Option<Slot<Option<SiteConfig>>>,
+    registers: Option<Slot<Vec<RegisterFile>>>,
+    notices: Option<Slot<Vec<Notice>>>,
+    pages: Option<Slot<Vec<Page>>>,
+    tasks: Option<Slot<Vec<TaskList>>>,
+    theme_stamp: Option<Stamp>,
+    /// Inputs the watcher reported a change in, reloaded even if their stamp is equal
+    /// (an edit within the file system's timestamp resolution that kept the length).
+    dirty: Vec<Input>,
+    checked: Option<Checked>,
+    stats: RunStats,
+}
+
+impl Pipeline {
+    /// A pipeline for the site at `root` with the given render options (their
+    /// `site_root` is set to `root`).
+    pub fn new(root: impl Into<PathBuf>, mut options: RenderOptions) -> Pipeline {
+        let root = root.into();
+        options.site_root = root.clone();
+        Pipeline {
+            root,
+            options,
+            config: None,
+            registers: None,
+            notices: None,
+            pages: None,
+            tasks: None,
+            theme_stamp: None,
+            dirty: Vec::new(),
+            checked: None,
+            stats: RunStats::default(),
+        }
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// What the last run reloaded and how long it took.
+    pub fn stats(&self) -> &RunStats {
+        &self.stats
+    }
+
+    /// Marks the inputs containing `paths` (absolute, or relative to the root) as
+    /// changed, so the next run reloads them whatever their stamps say. Paths outside
+    /// the watched folders are ignored. Returns true when any path was relevant.
+    pub fn invalidate<P: AsRef<Path>>(&mut self, paths: impl IntoIterator<Item = P>) -> bool {
+        let mut any = false;
+        for path in paths {
+            let path = path.as_ref();
+            let rel = path.strip_prefix(&self.root).unwrap_or(path);
+            if let Some(input) = Input::of(rel) {
+                any = true;
+                if !self.dirty.contains(&input) {
+                    self.dirty.push(input);
+                }
+            }
+        }
+        any
+    }
+
+    /// Runs the pipeline, reading again only what changed since the last run.
+    pub fn run(&mut self) -> Outcome {
+        let start = Instant::now();
+        self.stats = RunStats::default();
+        let dirty = std::mem::take(&mut self.dirty);
+        let mut reloaded = Vec::new();
+
+        let config_changed = self.refresh_config(&dirty, &mut reloaded);
+        let mut content_changed = config_changed;
+        for input in Input::CONTENT {
+            content_changed |= self.refresh_content(input, config_changed, &dirty, &mut reloaded);
+        }
+        let theme_stamp = Stamp::take(&self.root, Input::Theme);
+        if self.theme_stamp.as_ref() != Some(&theme_stamp) || dirty.contains(&Input::Theme) {
+            reloaded.push(Input::Theme);
+        }
+        self.theme_stamp = Some(theme_stamp);
+        self.stats.reloaded = reloaded;
+
+        if content_changed || self.checked.is_none() {
+            let checked = self.check();
+            self.stats.load_check = start.elapsed();
+            match checked {
+                Ok(checked) => {
+                    let model_start = Instant::now();
+                    let disclosure = model::build(checked.0);
+                    self.stats.model = model_start.elapsed();
+                    self.checked = Some(Checked {
+                        disclosure,
+                        findings: checked.1,
+                        files_read: checked.2,
+                        rows_read: checked.3,
+                    });
+                }
+                Err(findings) => {
+                    self.checked = None;
+                    self.stats.total = start.elapsed();
+                    return Err(findings);
+                }
+            }
+        }
+        let outcome = self.render();
+        self.stats.total = start.elapsed();
+        outcome
+    }
+
+    /// Reloads `site.toml` when it changed. Returns true when it was reloaded.
+    fn refresh_config(&mut self, dirty: &[Input], reloaded: &mut Vec<Input>) -> bool {
+        let stamp = Stamp::take(&self.root, Input::Config);
+        if let Some(slot) = &self.config {
+            if slot.stamp == stamp && !dirty.contains(&Input::Config) {
+                return false;
+            }
+        }
+        let mut findings = Findings::default();
+        let value = SiteConfig::load(&self.root, &mut findings);
+        self.config = Some(Slot {
+            stamp,
+            value,
+            findings: findings.items,
+            files: 1,
+        });
+        reloaded.push(Input::Config);
+        true
+    }
+
+    /// Reloads one content input when it changed, or when the settings changed (the
+    /// loaders read private columns and the default issuer from them). Returns true
+    /// when it was reloaded.
+    fn refresh_content(
+        &mut self,
+        input: Input,
+        config_changed: bool,
+        dirty: &[Input],
+        reloaded: &mut Vec<Input>,
+    ) -> bool {
+        let Some(config) = self.config.as_ref().and_then(|slot| slot.value.clone()) else {
+            // Without settings nothing else can be read; forget what was.
+            self.registers = None;
+            self.notices = None;
+            self.pages = None;
+            self.tasks = None;
+            return true;
+        };
+        let stamp = Stamp::take(&self.root, input);
+        let current = match input {
+            Input::Registers => self.registers.as_ref().map(|s| &s.stamp),
+            Input::Notices => self.notices.as_ref().map(|s| &s.stamp),
+            Input::Pages => self.pages.as_ref().map(|s| &s.stamp),
+            Input::Tasks => self.tasks.as_ref().map(|s| &s.stamp),
+            Input::Config | Input::Theme => return false,
+        };
+        if !config_changed && current == Some(&stamp) && !dirty.contains(&input) {
+            return false;
+        }
+        let root = self.root.clone();
+        let mut findings = Findings::default();
+        match input {
+            Input::Registers => {
+                let (value, files) = load::register::load_registers(&root, &config, &mut findings);
+                self.registers = Some(Slot {
+                    stamp,
+                    value,
+                    findings: findings.items,
+                    files,
+                });
+            }
+            Input::Notices => {
+                let (value, files) = load::notice::load_notices(&root, &config, &mut findings);
+                self.notices = Some(Slot {
+                    stamp,
+                    value,
+                    findings: findings.items,
+                    files,
+                });
+            }
+            Input::Pages => {
+                let (value, files) = load::notice::load_pages(&root, &mut findings);
+                self.pages = Some(Slot {
+                    stamp,
+                    value,
+                    findings: findings.items,
+                    files,
+                });
+            }
+            Input::Tasks => {
+                let (value, files) = load::tasks::load_task_lists(&root, &mut findings);
+                self.tasks = Some(Slot {
+                    stamp,
+                    value,
+                    findings: findings.items,
+                    files,
+                });
+            }
+            Input::Config | Input::Theme => {}
+        }
+        reloaded.push(input);
+        true
+    }
+
+    /// Puts the cached inputs together as one [`LoadedSite`] (in the order
+    /// [`load::load_site`] reads them) and runs every rule over it.
+    #[allow(clippy::type_complexity)]
+    fn check(&self) -> Result<(LoadedSite, Findings, usize, usize), Findings> {
+        let mut findings = Findings::default();
+        let config_slot = self.config.as_ref();
+        if let Some(slot) = config_slot {
+            findings.extend(slot.findings.iter().cloned());
+        }
+        let config = match config_slot.and_then(|s| s.value.clone()) {
+            Some(config) => config,
+            None => {
+                findings.sort();
+                return Err(findings);
+            }
+        };
+        let (Some(registers), Some(notices), Some(pages), Some(tasks)) =
+            (&self.registers, &self.notices, &self.pages, &self.tasks)
+        else {
+            // Unreachable when a config was read: every slot is filled after it.
+            findings.push(Finding::error(
+                "pipeline-incomplete",
+                "内部错误：部分内容未读取，请重新运行",
+            ));
+            return Err(findings);
+        };
+        for slot_findings in [
+            &registers.findings,
+            &notices.findings,
+            &pages.findings,
+            &tasks.findings,
+        ] {
+            findings.extend(slot_findings.iter().cloned());
+        }
+        let site = LoadedSite {
+            root: self.root.clone(),
+            config,
+            registers: registers.value.clone(),
+            notices: notices.value.clone(),
+            pages: pages.value.clone(),
+            tasks: tasks.value.clone(),
+            files_read: 1 + registers.files + notices.files + pages.files + tasks.files,
+        };
+        rules::check_site(&site, &mut findings);
+        findings.sort();
+        if findings.has_errors() {
+            return Err(findings);
+        }
+        let (files, rows) = (site.files_read, site.rows_read());
+        Ok((site, findings, files, rows))
+    }
+
+    /// Renders the checked model. A render error (a broken template) is reported as
+    /// an error finding; the model is kept, so fixing the template re-renders only.
+    fn render(&mut self) -> Outcome {
+        let Some(checked) = &self.checked else {
+            return Err(Findings::default());
+        };
+        let start = Instant::now();
+        let result = render::render_site(&checked.disclosure, &self.options);
+        self.stats.render = start.elapsed();
+        match result {
+            Ok(files) => Ok(Built {
+                files,
+                findings: checked.findings.clone(),
+                files_read: checked.files_read,
+                rows_read: checked.rows_read,
+            }),
+            Err(err) => {
+                let mut findings = checked.findings.clone();
+                findings.push(
+                    Finding::error("render-failed", err.to_string())
+                        .with_help("请按上面的说明修改主题或模板文件；保存后会重新生成。"),
+                );
+                findings.sort();
+                Err(findings)
+            }
+        }
+    }
+}
+
+/// Runs the pipeline once on the site at `root` (for `gongkai build` and tests).
+pub fn build_once(root: &Path, options: RenderOptions) -> Outcome {
+    Pipeline::new(root, options).run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_of_path() {
+        assert_eq!(Input::of(Path::new("site.toml")), Some(Input::Config));
+        assert_eq!(
+            Input::of(Path::new("content/registers/2025-01/甲村.csv")),
+            Some(Input::Registers)
+        );
+        assert_eq!(
+            Input::of(Path::new("content/notices/2025/通知.md")),
+            Some(Input::Notices)
+        );
+        assert_eq!(
+            Input::of(Path::new("content/pages/a.md")),
+            Some(Input::Pages)
+        );
+        assert_eq!(
+            Input::of(Path::new("content/tasks/a.csv")),
+            Some(Input::Tasks)
+        );
+        assert_eq!(
+            Input::of(Path::new("templates/base.html")),
+            Some(Input::Theme)
+        );
+        assert_eq!(Input::of(Path::new("static/logo.png")), Some(Input::Theme));
+        assert_eq!(Input::of(Path::new("themes/default/x")), Some(Input::Theme));
+        assert_eq!(Input::of(Path::new("public/index.html")), None);
+        assert_eq!(Input::of(Path::new("content")), None);
+        assert_eq!(Input::of(Path::new("README.md")), None);
+    }
+
+    #[test]
+    fn editor_litter() {
+        for name in [
+            "甲村.csv~",
+            ".甲村.csv.swp",
+            "#通知.md#",
+            ".#通知.md",
+            "~$甲村.csv",
+            "甲村.csv.tmp",
+            "4913",
+            ".DS_Store",
+        ] {
+            assert!(is_editor_litter(name), "{name}");
+        }
+        for name in ["甲村.csv", "通知.md", "site.toml", "4913.csv", "base.html"] {
+            assert!(!is_editor_litter(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn stamp_sees_edit_add_delete_and_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let month = dir.path().join("content/registers/2025-01");
+        std::fs::create_dir_all(&month).unwrap();
+        std::fs::write(month.join("a.csv"), "x").unwrap();
+        let first = Stamp::take(dir.path(), Input::Registers);
+        assert_eq!(first, Stamp::take(dir.path(), Input::Registers));
+        std::fs::write(month.join("a.csv"), "xy").unwrap();
+        let edited = Stamp::take(dir.path(), Input::Registers);
+        assert_ne!(first, edited);
+        std::fs::rename(&month, dir.path().join("content/registers/2025-02")).unwrap();
+        let renamed = Stamp::take(dir.path(), Input::Registers);
+        assert_ne!(edited, renamed);
+        assert_eq!(Stamp::take(dir.path(), Input::Notices), Stamp::default());
+    }
+
+    #[test]
+    fn invalidate_marks_only_relevant_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pipeline = Pipeline::new(dir.path(), RenderOptions::new(dir.path()));
+        assert!(!pipeline.invalidate([dir.path().join("public/index.html")]));
+        assert!(pipeline.invalidate([dir.path().join("content/notices/a.md")]));
+        assert!(pipeline.invalidate(["content/notices/b.md"]));
+        assert_eq!(pipeline.dirty, vec![Input::Notices]);
+    }
+
+    #[test]
+    fn missing_site_toml_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let findings = build_once(dir.path(), RenderOptions::new(dir.path())).unwrap_err();
+        assert!(findings.items.iter().any(|f| f.code == "config-missing"));
+    }
+}
