@@ -23,30 +23,39 @@ fn refuse(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// Makes `out` absolute and free of `.`/`..` without requiring it to exist: its parent
-/// is created if needed and canonicalised (so symlinks in the parent are resolved and
-/// the temp folder really is a sibling on the same file system).
-pub(crate) fn resolve_out(out: &Path) -> io::Result<PathBuf> {
+/// Makes `out` absolute and free of `.`/`..` without requiring it to exist and without
+/// creating anything: the longest existing ancestor is canonicalised (so symlinks are
+/// resolved and the temp folder really is a sibling on the same file system) and the
+/// rest appended.
+pub fn resolve_out(out: &Path) -> io::Result<PathBuf> {
     let absolute = if out.is_absolute() {
         out.to_path_buf()
     } else {
         std::env::current_dir()?.join(out)
     };
     let lexical = lexical_normalise(&absolute);
-    let Some(name) = lexical.file_name() else {
+    if lexical.file_name().is_none() {
         return Err(refuse(format!(
             "不能把网站输出到根目录 {}：生成时会整体替换输出文件夹。请用 --out 指定一个专用的文件夹，例如 public。",
             out.display()
         )));
-    };
-    let parent = lexical.parent().unwrap_or(Path::new("/"));
-    std::fs::create_dir_all(parent).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("无法创建输出文件夹的上级文件夹 {}：{e}", parent.display()),
-        )
-    })?;
-    Ok(parent.canonicalize()?.join(name))
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
 }
 
 /// Removes `.` and resolves `..` against the preceding component, textually.

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
-pub use guard::{check_out_dir, check_paths, MARKER_FILE};
+pub use guard::{check_out_dir, check_paths, resolve_out, MARKER_FILE};
 
 /// What [`write_site`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,8 +45,12 @@ pub fn write_site_for(
     files: &[OutputFile],
 ) -> io::Result<WriteStats> {
     check_paths(files)?;
-    let out = guard::resolve_out(out)?;
+    let out = resolve_out(out)?;
     check_out_dir(&out, site_root)?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| context(e, "无法创建输出文件夹的上级文件夹", parent))?;
+    }
 
     let temp = sibling(&out, "tmp");
     if temp.exists() {
