@@ -1,12 +1,30 @@
 //! Hazard registers: the columns of SPEC.md, their aliases, and one row to a
 //! [`HazardRecord`](crate::hazard::HazardRecord).
+//!
+//! Finding the files of a month and reading them in parallel lives in
+//! [`load_registers`]; the per-file work (decode, find the header, map columns, read
+//! rows) in [`read_register`], which touches no shared state so files can be read on
+//! any thread.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::check::Findings;
+use rayon::prelude::*;
+
+use crate::check::{Finding, Findings, Severity, Snippet};
 use crate::config::SiteConfig;
+use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
 
-use super::RegisterFile;
+use super::table::{cell_span, Row, Table};
+use super::text::decode;
+use super::values::{self, normalize, text_value};
+use super::{relative_path, RegisterFile};
+
+mod columns;
+
+use columns::Field;
+
+/// Where registers live, relative to the site root.
+pub const REGISTERS_DIR: &str = "content/registers";
 
 /// Loads every register under `content/registers/` (`YYYY-MM/*.csv` and `YYYY-MM.csv`),
 /// in parallel. Returns them sorted by month then path, and the number of files read.
@@ -15,6 +33,491 @@ pub fn load_registers(
     config: &SiteConfig,
     findings: &mut Findings,
 ) -> (Vec<RegisterFile>, usize) {
-    let _ = (root, config, findings);
-    todo!("register loading")
+    let files = discover(root, findings);
+    let results: Vec<(Option<RegisterFile>, Vec<Finding>)> = files
+        .par_iter()
+        .map(|(path, month)| {
+            let rel = relative_path(root, path);
+            match std::fs::read(path) {
+                Ok(bytes) => read_register(bytes, rel, *month, config),
+                Err(err) => (
+                    None,
+                    vec![
+                        Finding::error("register-unreadable", format!("无法读取台账文件：{err}"))
+                            .in_file(rel)
+                            .with_help(
+                                "请确认文件没有被 Excel/WPS 独占打开，且有读取权限，然后重试。",
+                            ),
+                    ],
+                ),
+            }
+        })
+        .collect();
+    let mut registers = Vec::with_capacity(results.len());
+    for (register, file_findings) in results {
+        findings.extend(file_findings);
+        registers.extend(register);
+    }
+    registers.sort_by(|a, b| (a.month, &a.path).cmp(&(b.month, &b.path)));
+    (registers, files.len())
 }
+
+/// Finds the register files: `YYYY-MM/*.csv` and `YYYY-MM.csv`. Reports Excel
+/// workbooks and badly named months as errors, since skipping them would hide hazards.
+fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth)> {
+    let dir = root.join(REGISTERS_DIR);
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return files;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = file_name(&path);
+        if is_ignored(&name) {
+            continue;
+        }
+        let rel = relative_path(root, &path);
+        if path.is_dir() {
+            let Some(month) = month_from_name(&name, &rel, findings) else {
+                continue;
+            };
+            let Ok(inner) = std::fs::read_dir(&path) else {
+                findings.push(
+                    Finding::error("register-unreadable", "无法读取该月的台账文件夹")
+                        .in_file(rel)
+                        .with_help("请确认文件夹有读取权限。"),
+                );
+                continue;
+            };
+            let mut inner: Vec<_> = inner.filter_map(Result::ok).map(|e| e.path()).collect();
+            inner.sort();
+            for file in inner {
+                let file_name = file_name(&file);
+                if is_ignored(&file_name) || file.is_dir() {
+                    continue;
+                }
+                if check_extension(&file, &relative_path(root, &file), findings) {
+                    files.push((file, month));
+                }
+            }
+        } else if check_extension(&path, &rel, findings) {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(month) = month_from_name(&stem, &rel, findings) {
+                files.push((path, month));
+            }
+        }
+    }
+    files
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Hidden files and Excel/WPS lock files (`~$台账.xlsx`, `.~台账.csv`).
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with("~$") || name.starts_with('~')
+}
+
+/// True for a `.csv`/`.tsv`/`.txt` file. An Excel workbook is an error; any other file
+/// (a scanned PDF kept next to the CSV, a README) is left alone.
+fn check_extension(path: &Path, rel: &Path, findings: &mut Findings) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => true,
+        "xlsx" | "xls" | "xlsm" | "et" => {
+            findings.push(
+                Finding::error(
+                    "register-excel",
+                    "暂不支持 Excel 文件，请在 Excel/WPS 中另存为 CSV（逗号分隔）",
+                )
+                .in_file(rel)
+                .with_help(
+                    "在 Excel/WPS 中打开此文件，选择“文件 → 另存为”，文件类型选“CSV（逗号分隔）(*.csv)”，\
+                     保存到同一文件夹后删除原 Excel 文件。跳过它会漏报隐患，所以在此之前不会发布。",
+                ),
+            );
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Reads the month from a folder name or file stem, reporting a bad one.
+fn month_from_name(name: &str, rel: &Path, findings: &mut Findings) -> Option<YearMonth> {
+    let month = YearMonth::parse(name);
+    if month.is_none() {
+        findings.push(
+            Finding::error(
+                "register-month-name",
+                format!("无法从名称「{name}」看出台账属于哪个月"),
+            )
+            .in_file(rel)
+            .with_value(name)
+            .with_help(
+                "月份文件夹或文件请按“年-月”命名，月份写两位数，例如 2024-05（文件夹）或 2024-05.csv（文件）。",
+            ),
+        );
+    }
+    month
+}
+
+/// Reads one register file from its bytes. Never panics; every problem is a finding.
+/// Returns no file when it cannot be read at all (undecodable, no header).
+pub fn read_register(
+    bytes: Vec<u8>,
+    rel: PathBuf,
+    month: YearMonth,
+    config: &SiteConfig,
+) -> (Option<RegisterFile>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let decoded = match decode(bytes) {
+        Ok(d) => d,
+        Err(err) => {
+            findings.push(
+                Finding::error("register-undecodable", err.message())
+                    .in_file(rel)
+                    .with_help(err.help()),
+            );
+            return (None, findings);
+        }
+    };
+    let text = decoded.text.as_str();
+    let table = Table::read(text, |record| columns::is_header(record));
+    let Some(header) = table.header_row() else {
+        findings.push(no_header(&table, text, &rel));
+        return (None, findings);
+    };
+    let layout = columns::Layout::new(header, config);
+    for (field, first, second) in &layout.duplicates {
+        findings.push(
+            Finding::error(
+                "register-duplicate-column",
+                format!(
+                    "「{first}」和「{second}」两列都是「{}」，无法确定以哪一列为准",
+                    field.canonical()
+                ),
+            )
+            .in_file(&rel)
+            .at_row(header.number)
+            .in_column(second.clone())
+            .with_help("请删除或改名其中一列，每个字段只保留一列。"),
+        );
+    }
+    for field in [Field::Unit] {
+        if layout.index(field).is_none() {
+            findings.push(
+                Finding::error(
+                    "register-missing-column",
+                    format!("表头中没有必填列「{}」", field.canonical()),
+                )
+                .in_file(&rel)
+                .at_row(header.number)
+                .with_help(format!(
+                    "请在表头加上「{}」列（也可写作：{}），并为每个隐患填写。",
+                    field.canonical(),
+                    field.aliases().join("、")
+                )),
+            );
+        }
+    }
+    let mut reader = RowReader {
+        text,
+        delimiter: table.delimiter,
+        rel: &rel,
+        layout: &layout,
+        findings: &mut findings,
+    };
+    let data = table.data_rows();
+    let mut records = Vec::with_capacity(data.len());
+    let mut data_rows = 0;
+    for row in data {
+        if reader.is_footer(row) {
+            continue;
+        }
+        data_rows += 1;
+        if let Some(record) = reader.record(row) {
+            records.push(record);
+        }
+    }
+    let file = RegisterFile {
+        path: rel.clone(),
+        month,
+        encoding: decoded.encoding,
+        header_row: header.number,
+        data_rows,
+        unpublished_columns: layout.unpublished(data),
+        records,
+    };
+    (Some(file), findings)
+}
+
+/// The error for a file whose header could not be found, naming the required headers
+/// missing from the row that came closest.
+fn no_header(table: &Table, text: &str, rel: &Path) -> Finding {
+    if table.rows.is_empty() {
+        return Finding::error("register-empty", "台账文件中没有任何内容")
+            .in_file(rel)
+            .with_help("请在 Excel/WPS 中打开原表，确认有表头和数据后另存为 CSV（逗号分隔）；如果这个文件是多余的，请删除它。");
+    }
+    let best = table
+        .rows
+        .iter()
+        .max_by_key(|row| {
+            (
+                columns::known_count(&row.record),
+                std::cmp::Reverse(row.number),
+            )
+        })
+        .filter(|row| columns::known_count(&row.record) > 0);
+    let missing: Vec<&str> = columns::REQUIRED_FOR_HEADER
+        .iter()
+        .filter(|f| best.is_none_or(|row| !columns::has_field(&row.record, **f)))
+        .map(|f| f.canonical())
+        .collect();
+    let mut finding = Finding::error(
+        "register-no-header",
+        format!(
+            "在前 {} 行中找不到表头：没有找到「{}」列",
+            super::table::HEADER_SEARCH_ROWS,
+            missing.join("」「")
+        ),
+    )
+    .in_file(rel)
+    .with_help(
+        "表头行至少要有「编号」（或“隐患编号”）和「隐患名称」（或“隐患描述”“隐患内容”“存在问题”）两列，\
+         且须在文件前 20 行内。请对照标准列名修改表头后重新保存。",
+    );
+    if let Some(row) = best {
+        let raw = row.text(text);
+        finding = finding.at_row(row.number).with_snippet(Snippet {
+            text: raw.to_string(),
+            offset: 0,
+            len: raw.len(),
+        });
+    }
+    finding
+}
+
+/// Reads data rows of one file into records, collecting findings.
+struct RowReader<'a> {
+    text: &'a str,
+    delimiter: u8,
+    rel: &'a Path,
+    layout: &'a columns::Layout,
+    findings: &'a mut Vec<Finding>,
+}
+
+/// What lines under a table start with when they are a signature or note rather than a
+/// hazard (`填表人：张三`, `注：…`, `合计`).
+const FOOTER_PREFIXES: &[&str] = &[
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人",
+    "填报日期",
+    "填表日期",
+    "制表日期",
+    "填报时间",
+    "注:",
+    "注：",
+    "说明",
+    "备注:",
+    "备注：",
+    "合计",
+    "总计",
+];
+
+impl RowReader<'_> {
+    /// A row whose only non-blank cell is the first one and reads like a signature line
+    /// or note (`填表人：张三  联系电话：…`). Such rows are not hazards; they are skipped
+    /// (and never published, since they may carry a phone number).
+    fn is_footer(&self, row: &Row) -> bool {
+        let mut cells = row.record.iter().filter(|c| !c.trim().is_empty());
+        let (Some(only), None) = (cells.next(), cells.next()) else {
+            return false;
+        };
+        let first_non_blank = row.record.iter().position(|c| !c.trim().is_empty());
+        let is_id_column =
+            first_non_blank.is_some() && first_non_blank == self.layout.index(Field::Id);
+        let only = normalize(only);
+        let starts = FOOTER_PREFIXES
+            .iter()
+            .any(|p| only.starts_with(&*normalize(p)));
+        starts && (first_non_blank == Some(0) || !is_id_column)
+    }
+
+    /// One row to a record, or `None` when it has no 编号 (the error is reported).
+    fn record(&mut self, row: &Row) -> Option<HazardRecord> {
+        let id = self
+            .required(row, Field::Id)
+            .map(|id| normalize(id).into_owned());
+        let title = self.required(row, Field::Title).map(str::to_string);
+        let unit = self.required(row, Field::Unit).map(str::to_string);
+        let id = id?;
+        let status = match self.cell(row, Field::Status).and_then(text_value) {
+            None => {
+                if self.layout.index(Field::Status).is_some() {
+                    self.push(
+                        row,
+                        Field::Status,
+                        Finding::warning("status-blank", "整改状态没有填写，按“未整改”处理"),
+                        "请填写整改状态：未整改、整改中、已整改 或 已销号。",
+                    );
+                }
+                Status::NotStarted
+            }
+            Some(text) => self
+                .parsed(row, Field::Status, text, values::parse_status)
+                .unwrap_or(Status::NotStarted),
+        };
+        let (mut supervised, mut supervisor) = match self.cell(row, Field::Supervised) {
+            Some(cell) => {
+                let (yes, body) = values::parse_supervised(cell);
+                (yes, body.map(str::to_string))
+            }
+            None => (false, None),
+        };
+        if let Some(body) = self.text(row, Field::Supervisor) {
+            supervised = true;
+            supervisor = Some(body);
+        }
+        let record = HazardRecord {
+            id,
+            title: title.unwrap_or_default(),
+            unit: unit.unwrap_or_default(),
+            locality: self.text(row, Field::Locality),
+            sector: self.text(row, Field::Sector),
+            level: self.value(row, Field::Level, values::parse_level),
+            source: self.value(row, Field::Source, values::parse_source),
+            supervised,
+            supervisor,
+            basis: self.text(row, Field::Basis),
+            found: self.value(row, Field::Found, values::parse_date),
+            measures: self.text(row, Field::Measures),
+            owner: self.text(row, Field::Owner),
+            funds: self.value(row, Field::Funds, |t| {
+                values::parse_number(t).filter(|v| *v >= 0.0)
+            }),
+            deadline: self.value(row, Field::Deadline, values::parse_date),
+            extended: self.value(row, Field::Extended, values::parse_date),
+            plan: self.text(row, Field::Plan),
+            status,
+            progress: self.text(row, Field::Progress),
+            done: self.value(row, Field::Done, values::parse_date),
+            closed: self.value(row, Field::Closed, values::parse_date),
+            approver: self.text(row, Field::Approver),
+            notes: self.text(row, Field::Notes),
+            origin: RowOrigin {
+                file: self.rel.to_path_buf(),
+                row: row.number,
+            },
+            withheld: self.layout.withheld(row),
+        };
+        Some(record)
+    }
+
+    /// The raw cell of `field`, when the file has that column.
+    fn cell<'r>(&self, row: &'r Row, field: Field) -> Option<&'r str> {
+        self.layout.index(field).map(|i| row.cell(i))
+    }
+
+    /// A free-text field: trimmed, blank marks (`无`, `/`) read as empty.
+    fn text(&self, row: &Row, field: Field) -> Option<String> {
+        self.cell(row, field)
+            .and_then(text_value)
+            .map(str::to_string)
+    }
+
+    /// A required field; a finding when it is blank. A missing *column* was reported
+    /// once for the file, so it is not reported again on every row.
+    fn required<'r>(&mut self, row: &'r Row, field: Field) -> Option<&'r str> {
+        let index = self.layout.index(field)?;
+        let value = text_value(row.cell(index));
+        if value.is_none() {
+            self.push(
+                row,
+                field,
+                Finding::error(
+                    "missing-value",
+                    format!("必填项「{}」没有填写", field.canonical()),
+                ),
+                match field {
+                    Field::Id => "请为这个隐患填写编号（如 NZ-2024-001）；同一隐患在各月台账中的编号应保持不变。",
+                    _ => "每个隐患都必须填写编号、隐患名称和单位名称，请补上后重新保存。",
+                },
+            );
+        }
+        value
+    }
+
+    /// A parsed field; blank is `None`, unreadable is `None` plus an error.
+    fn value<T>(
+        &mut self,
+        row: &Row,
+        field: Field,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.cell(row, field).and_then(text_value)?;
+        self.parsed(row, field, text, parse)
+    }
+
+    fn parsed<T>(
+        &mut self,
+        row: &Row,
+        field: Field,
+        text: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let value = parse(text);
+        if value.is_none() {
+            let (code, message, help) = field.unreadable(text);
+            self.push(row, field, Finding::error(code, message), &help);
+        }
+        value
+    }
+
+    /// Completes a cell finding with file, row, column, value and snippet.
+    fn push(&mut self, row: &Row, field: Field, finding: Finding, help: &str) {
+        let index = self.layout.index(field);
+        let raw = row.text(self.text);
+        let span = index
+            .and_then(|i| cell_span(raw, self.delimiter, i))
+            .unwrap_or(raw.len()..raw.len());
+        let mut finding = finding
+            .in_file(self.rel)
+            .at_row(row.number)
+            .in_column(self.layout.header_of(field))
+            .with_help(help)
+            .with_snippet(Snippet {
+                text: raw.to_string(),
+                offset: span.start,
+                len: span.end - span.start,
+            });
+        if let Some(i) = index {
+            let value = row.cell(i).trim();
+            if !value.is_empty() {
+                finding = finding.with_value(value);
+            }
+        }
+        debug_assert!(matches!(
+            finding.severity,
+            Severity::Error | Severity::Warning
+        ));
+        self.findings.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests;
