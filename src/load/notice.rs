@@ -615,3 +615,209 @@ fn field_english(field: Field) -> &'static str {
         Field::Slug => "slug",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Severity;
+
+    fn parse(text: &str) -> (Option<Notice>, Findings) {
+        let mut findings = Findings::default();
+        let notice = parse_notice(
+            text,
+            Path::new("content/notices/通知.md"),
+            "南庄镇人民政府",
+            &mut findings,
+        );
+        (notice, findings)
+    }
+
+    fn codes(findings: &Findings) -> Vec<(&'static str, Option<usize>, Severity)> {
+        findings
+            .items
+            .iter()
+            .map(|f| (f.code, f.row, f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn toml_notice_with_english_keys() {
+        let (notice, findings) = parse(
+            "+++\ntitle = \"关于开展重大事故隐患专项排查的通知\"\ndate = 2024-02-01\n\
+             doc_number = \"南政发〔2024〕3号\"\nissuer = \"南庄镇安委办\"\nindex_number = \"NZ-2024-0003\"\n\
+             category = \"政策文件\"\ndisclosure = \"主动公开\"\n+++\n正文\n",
+        );
+        assert!(findings.items.is_empty(), "{:?}", findings.items);
+        let n = notice.unwrap();
+        assert_eq!(n.title, "关于开展重大事故隐患专项排查的通知");
+        assert_eq!(n.date, NaiveDate::from_ymd_opt(2024, 2, 1).unwrap());
+        assert_eq!(n.doc_number.as_deref(), Some("南政发〔2024〕3号"));
+        assert_eq!(n.issuer, "南庄镇安委办");
+        assert_eq!(n.index_number.as_deref(), Some("NZ-2024-0003"));
+        assert_eq!(n.category, "政策文件");
+        assert_eq!(n.slug, "通知");
+        assert_eq!(n.body, "正文\n");
+        assert_eq!(n.body_line, 10);
+        assert!(n.is_published());
+    }
+
+    #[test]
+    fn yaml_notice_with_chinese_keys_gets_defaults() {
+        let (notice, findings) = parse(
+            "---\n标题: 镇安委办工作动态\n成文日期: 2024年2月1日\n公开属性: 依申请公开\n草稿: 是\n---\n正文\n",
+        );
+        assert!(findings.items.is_empty(), "{:?}", findings.items);
+        let n = notice.unwrap();
+        assert_eq!(n.issuer, "南庄镇人民政府");
+        assert_eq!(n.category, DEFAULT_CATEGORY);
+        assert_eq!(n.disclosure, DisclosureMode::OnRequest);
+        assert!(n.draft);
+        assert!(!n.is_published());
+    }
+
+    #[test]
+    fn required_fields_are_errors() {
+        let (notice, findings) = parse("---\n作者: 张三\n---\n正文\n");
+        assert!(notice.is_none());
+        assert_eq!(
+            codes(&findings),
+            vec![
+                ("front-matter-unknown-key", Some(2), Severity::Warning),
+                ("front-matter-missing-field", Some(1), Severity::Error),
+                ("front-matter-missing-field", Some(1), Severity::Error),
+                ("front-matter-missing-disclosure", Some(1), Severity::Error),
+            ]
+        );
+        assert!(findings.items[3]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("主动公开"));
+        assert!(findings.items[3]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("依申请公开"));
+    }
+
+    #[test]
+    fn bad_values_are_reported_on_their_line() {
+        let (notice, findings) = parse(
+            "---\ntitle: 通知\ndate: 2024年2月30日\ndisclosure: 公开\ndraft: 也许\ndoc_number: 南政发[2024]第03号\n---\n正文\n",
+        );
+        assert!(notice.is_none());
+        assert_eq!(
+            codes(&findings),
+            vec![
+                ("front-matter-bad-date", Some(3), Severity::Error),
+                ("front-matter-bad-disclosure", Some(4), Severity::Error),
+                ("front-matter-bad-draft", Some(5), Severity::Error),
+                ("doc-number-format", Some(6), Severity::Warning),
+            ]
+        );
+        let doc = &findings.items[3].message;
+        assert!(
+            doc.contains("六角括号") && doc.contains("第") && doc.contains("虚位"),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn doc_number_warning_keeps_the_notice() {
+        let (notice, findings) = parse(
+            "+++\n标题 = \"通知\"\n日期 = \"2024-02-01\"\n文号 = \"南政发(2024)3号\"\n公开属性 = \"主动公开\"\n+++\n正文\n",
+        );
+        assert!(notice.is_some());
+        assert_eq!(
+            codes(&findings),
+            vec![("doc-number-format", Some(4), Severity::Warning)]
+        );
+    }
+
+    #[test]
+    fn duplicate_fields_in_two_languages() {
+        let (notice, findings) =
+            parse("---\ntitle: 甲\n标题: 乙\ndate: 2024-02-01\n公开属性: 主动公开\n---\n正文\n");
+        assert_eq!(notice.unwrap().title, "甲");
+        assert_eq!(
+            codes(&findings),
+            vec![("front-matter-duplicate-key", Some(3), Severity::Warning)]
+        );
+    }
+
+    #[test]
+    fn slug_key_overrides_and_is_made_safe() {
+        let (notice, findings) = parse(
+            "---\ntitle: 甲\ndate: 2024-02-01\n公开属性: 主动公开\nslug: ../2024 排查\n---\n正文\n",
+        );
+        assert_eq!(notice.unwrap().slug, "2024-排查");
+        assert_eq!(
+            codes(&findings),
+            vec![("slug-changed", Some(5), Severity::Warning)]
+        );
+    }
+
+    #[test]
+    fn no_front_matter_and_syntax_errors() {
+        let (notice, findings) = parse("# 通知\n正文");
+        assert!(notice.is_none());
+        assert_eq!(
+            codes(&findings),
+            vec![("front-matter-missing", Some(1), Severity::Error)]
+        );
+        let (_, findings) = parse("+++\ntitle = 通知\n+++\n");
+        assert_eq!(
+            codes(&findings),
+            vec![("front-matter-syntax", Some(2), Severity::Error)]
+        );
+    }
+
+    #[test]
+    fn pages_need_a_title_only() {
+        let mut findings = Findings::default();
+        let page = parse_page(
+            "---\n标题: 信息公开指南\n文号: x\n---\n正文\n",
+            Path::new("content/pages/guide.md"),
+            &mut findings,
+        )
+        .unwrap();
+        assert_eq!(
+            (page.title.as_str(), page.date, page.draft),
+            ("信息公开指南", None, false)
+        );
+        assert_eq!(page.slug, "guide");
+        assert_eq!(
+            codes(&findings),
+            vec![("front-matter-unused-key", Some(3), Severity::Warning)]
+        );
+        let mut findings = Findings::default();
+        assert!(parse_page(
+            "---\ndate: 2024-01-01\n---\n",
+            Path::new("content/pages/x.md"),
+            &mut findings
+        )
+        .is_none());
+        assert_eq!(
+            codes(&findings),
+            vec![("front-matter-missing-field", Some(1), Severity::Error)]
+        );
+    }
+
+    #[test]
+    fn disclosure_values() {
+        assert_eq!(
+            DisclosureMode::parse(" 主动公开 "),
+            Some(DisclosureMode::Active)
+        );
+        assert_eq!(
+            DisclosureMode::parse("依申请公开"),
+            Some(DisclosureMode::OnRequest)
+        );
+        assert_eq!(
+            DisclosureMode::parse("不予公开"),
+            Some(DisclosureMode::Withheld)
+        );
+        assert_eq!(DisclosureMode::parse("公开"), None);
+        assert_eq!(DisclosureMode::Active.label(), "主动公开");
+    }
+}

@@ -353,11 +353,14 @@ pub fn read_tasks(text: &str, rel: &Path, year: Option<i32>, findings: &mut Find
         year,
     };
     let mut tasks: Vec<Task> = Vec::new();
+    // A 任务 cell merged over several rows in Excel is exported only on its first row:
+    // an empty cell under a task continues the last task written.
+    let mut carried: Option<String> = None;
     for row in table.data_rows() {
-        // A 任务 cell merged over several rows in Excel is exported only on its first
-        // row: an empty cell under a task continues it.
-        let previous = tasks.last().map(|t| t.task.clone());
-        if let Some(task) = reader.task(row, previous, findings) {
+        if let Some(task) = reader.cell(row, Column::Task) {
+            carried = Some(task.to_string());
+        }
+        if let Some(task) = reader.task(row, carried.clone(), findings) {
             tasks.push(task);
         }
     }
@@ -395,7 +398,7 @@ impl RowReader<'_> {
         finding
     }
 
-    fn task(&self, row: &Row, previous: Option<String>, findings: &mut Findings) -> Option<Task> {
+    fn task(&self, row: &Row, carried: Option<String>, findings: &mut Findings) -> Option<Task> {
         // Template rows with nothing but a 序号 are left over, not tasks.
         let has_content = self
             .columns
@@ -406,9 +409,7 @@ impl RowReader<'_> {
         }
         let mut ok = true;
         let task = if self.columns.contains_key(&Column::Task) {
-            self.cell(row, Column::Task)
-                .map(str::to_string)
-                .or(previous)
+            carried
         } else {
             self.cell(row, Column::Measures).map(str::to_string)
         };
@@ -487,5 +488,150 @@ impl RowReader<'_> {
                 row: row.number,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Severity;
+
+    const LIST: &str = "朔州市安全生产大检查任务清单\r\n\
+序号,国家要求,细化措施,责任单位,完成时限,工作进度,状态\r\n\
+1,一、严格落实地方党政领导责任,1. 各级党委政府研究安全生产,各级党委、政府,5月底前,已研究部署,已完成\r\n\
+2,,2. 健全领导干部包保制度,各级党委、政府,6月底前,,推进中\r\n\
+3,二、压实部门监管责任,\"3. 制定安全监管\r\n权力清单\",各有关部门,长期坚持,,\r\n\
+4,,,,,,\r\n\
+5,三、重奖激励隐患举报,5. 公开举报电话,各负有安全监管职责部门,2023年1月底前,,未开始\r\n";
+
+    fn read(text: &str, year: Option<i32>) -> (Vec<Task>, Findings) {
+        let mut findings = Findings::default();
+        let tasks = read_tasks(
+            text,
+            Path::new("content/tasks/大检查.csv"),
+            year,
+            &mut findings,
+        );
+        (tasks, findings)
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn reads_the_seed_annex_shape() {
+        let (tasks, findings) = read(LIST, Some(2022));
+        assert!(findings.items.is_empty(), "{:?}", findings.items);
+        assert_eq!(tasks.len(), 4, "the row with only a 序号 is skipped");
+        assert_eq!(tasks[0].task, "一、严格落实地方党政领导责任");
+        assert_eq!(tasks[0].deadline, TaskDeadline::Date(day(2022, 5, 31)));
+        assert_eq!(tasks[0].status, Some(TaskStatus::Done));
+        assert_eq!(tasks[0].origin.row, 3);
+        // The merged 国家要求 cell continues.
+        assert_eq!(tasks[1].task, "一、严格落实地方党政领导责任");
+        assert_eq!(tasks[1].progress, None);
+        assert_eq!(
+            tasks[2].measures.as_deref(),
+            Some("3. 制定安全监管\r\n权力清单")
+        );
+        assert_eq!(tasks[2].deadline, TaskDeadline::Ongoing);
+        assert_eq!(
+            tasks[3].origin.row, 7,
+            "a quoted line break stays one Excel row"
+        );
+        assert_eq!(tasks[3].deadline, TaskDeadline::Date(day(2023, 1, 31)));
+        assert_eq!(tasks[3].deadline_text.as_deref(), Some("2023年1月底前"));
+    }
+
+    #[test]
+    fn relative_deadline_without_year_is_an_error_naming_the_toml() {
+        let (tasks, findings) = read(LIST, None);
+        assert_eq!(tasks.len(), 2, "two rows need a year");
+        let f = &findings.items[0];
+        assert_eq!(
+            (f.code, f.row, f.severity),
+            ("task-deadline-year", Some(3), Severity::Error)
+        );
+        assert_eq!(f.column.as_deref(), Some("完成时限"));
+        assert!(f
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("content/tasks/大检查.toml"));
+        assert!(f.help.as_deref().unwrap().contains("年份 = 2024"));
+        let snippet = f.snippet.as_ref().unwrap();
+        assert_eq!(
+            &snippet.text[snippet.offset..snippet.offset + snippet.len],
+            "5月底前"
+        );
+    }
+
+    #[test]
+    fn bad_cells_name_row_and_column() {
+        let text =
+            "任务,完成时限,状态\n排查,5月10月底前,推进中\n宣传,6月底前,差不多\n,6月底前,推进中\n";
+        let (tasks, findings) = read(text, Some(2024));
+        // Row 4 continues row 3's task although row 3 had an error.
+        assert_eq!(tasks.len(), 1);
+        assert_eq!((tasks[0].task.as_str(), tasks[0].origin.row), ("宣传", 4));
+        let got: Vec<_> = findings
+            .items
+            .iter()
+            .map(|f| (f.code, f.row, f.column.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("task-deadline", Some(2), Some("完成时限")),
+                ("task-status", Some(3), Some("状态")),
+            ]
+        );
+        let (tasks, findings) = read("任务,完成时限\n,6月底前\n", Some(2024));
+        assert!(tasks.is_empty());
+        assert_eq!(
+            (findings.items[0].code, findings.items[0].row),
+            ("task-missing", Some(2))
+        );
+    }
+
+    #[test]
+    fn missing_header_is_an_error() {
+        let (tasks, findings) = read("名称,日期\n甲,乙\n", Some(2024));
+        assert!(tasks.is_empty());
+        assert_eq!(findings.items[0].code, "task-no-header");
+    }
+
+    #[test]
+    fn overdue() {
+        let (tasks, _) = read(LIST, Some(2022));
+        let today = day(2022, 7, 1);
+        assert!(!tasks[0].is_overdue(today), "已完成");
+        assert!(tasks[1].is_overdue(today), "推进中, due 6-30");
+        assert!(
+            !tasks[1].is_overdue(day(2022, 6, 30)),
+            "due today is not late"
+        );
+        assert!(!tasks[2].is_overdue(day(2030, 1, 1)), "长期坚持");
+        assert!(!tasks[3].is_overdue(today));
+        let list = TaskList {
+            slug: "x".into(),
+            path: "content/tasks/x.csv".into(),
+            title: "x".into(),
+            year: Some(2022),
+            source_document: None,
+            tasks,
+        };
+        assert_eq!(list.overdue(day(2023, 2, 1)), 2);
+    }
+
+    #[test]
+    fn status_values() {
+        assert_eq!(TaskStatus::parse(" 已完成 "), Some(TaskStatus::Done));
+        assert_eq!(TaskStatus::parse("进行中"), Some(TaskStatus::InProgress));
+        assert_eq!(TaskStatus::parse("未开始"), Some(TaskStatus::NotStarted));
+        assert_eq!(TaskStatus::parse("长期坚持"), Some(TaskStatus::Ongoing));
+        assert_eq!(TaskStatus::parse("好"), None);
+        assert_eq!(TaskStatus::Done.label(), "已完成");
     }
 }
