@@ -2,14 +2,27 @@
 //!
 //! Every output file is produced in memory as an [`OutputFile`]; `write` puts them on
 //! disk. Rendering never touches the output directory, so a failed render loses nothing.
+//!
+//! [`render_site`] resolves the theme ([`theme`]), builds every page's context once
+//! ([`pages`]), renders the pages in parallel with tera and adds the theme's assets, the
+//! site's `static/` files, the open data, the feed and the sitemap.
 
 pub mod charts;
 pub mod feed;
+pub mod markdown;
 pub mod opendata;
+pub mod pages;
 pub mod sitemap;
+pub mod theme;
 pub mod urls;
+pub mod views;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::model::Disclosure;
 
 /// One file of the output, relative to the output root.
 #[derive(Debug, Clone)]
@@ -20,4 +33,203 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
     /// The input this file was made from, for messages (e.g. the leak scanner).
     pub source: Option<PathBuf>,
+}
+
+/// How to render a site.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The site folder: `themes/<theme>/`, `templates/` and `static/` are looked up here.
+    pub site_root: PathBuf,
+    /// Overrides `base_url` of `site.toml` (`gongkai build --base-url`).
+    pub base_url: Option<String>,
+    /// Notices per page of the notice index and category pages.
+    pub notices_per_page: usize,
+}
+
+impl RenderOptions {
+    /// Options for the site at `site_root`, with the defaults (20 notices a page).
+    pub fn new(site_root: impl Into<PathBuf>) -> Self {
+        RenderOptions {
+            site_root: site_root.into(),
+            base_url: None,
+            notices_per_page: 20,
+        }
+    }
+}
+
+/// Why a site could not be rendered. Messages are for the township office's staff.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// `theme = "…"` names a folder that does not exist.
+    #[error("找不到主题「{name}」：文件夹 {dir} 不存在。请检查 site.toml 中的 theme 设置，或把它改为 \"default\" 使用内置默认主题。", dir = .dir.display())]
+    ThemeMissing { name: String, dir: PathBuf },
+    /// A template file is not UTF-8.
+    #[error("模板 {file} 不是 UTF-8 编码。请用编辑器将它另存为 UTF-8。")]
+    TemplateEncoding { file: String },
+    /// A template does not parse.
+    #[error("模板 {file} 有语法错误：{detail}。请修改该模板，或删除它以使用默认主题的同名模板。")]
+    Template { file: String, detail: String },
+    /// A template failed while rendering one page.
+    #[error("用模板 {template} 生成页面 {page} 时出错：{detail}。如果改过这个模板，请检查其中用到的变量名。")]
+    Render {
+        template: String,
+        page: String,
+        detail: String,
+    },
+    /// A theme or static file could not be read.
+    #[error("无法读取 {path}：{detail}。请检查该文件是否存在、是否有读取权限。", path = .path.display())]
+    Io { path: PathBuf, detail: String },
+    /// Two things would be written to the same output file.
+    #[error("{first} 与 {second} 会生成同一个文件 {path}，后者会覆盖前者。请修改其中一个的名称或编号（网址中“/”、空格、标点都会变成“-”），或删除 static/ 中的同名文件。")]
+    PathClash {
+        path: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// An error and its causes, joined with `：` (tera's own messages are English; they
+/// are shown after the Chinese explanation because they name the line).
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    parts.join("：")
+}
+
+/// Renders the whole site from `site`: every page of the theme, the theme's assets, the
+/// site's `static/` files, open data, the Atom feed, sitemap.xml and robots.txt.
+///
+/// The result is sorted by path and depends only on the input: two renders of the same
+/// input are byte-identical.
+pub fn render_site(
+    site: &Disclosure,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let theme = theme::Theme::load(&opts.site_root, &site.config.theme)?;
+    let mut tera = theme.tera()?;
+    tera.register_filter("rel", rel_filter);
+
+    let ctx = pages::SiteContext::new(site, opts);
+    let jobs = pages::all(&ctx);
+
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    for job in &jobs {
+        claim(&mut owners, &job.path, &job.what)?;
+    }
+    let html_paths: Vec<String> = jobs
+        .iter()
+        .filter(|job| job.path != urls::NOT_FOUND)
+        .map(|job| job.path.clone())
+        .collect();
+
+    let mut files: Vec<OutputFile> = jobs
+        .par_iter()
+        .map(|job| {
+            tera.render(job.template, &job.context)
+                .map(|html| OutputFile {
+                    path: job.path.clone(),
+                    bytes: html.into_bytes(),
+                    source: job.source.clone(),
+                })
+                .map_err(|err| RenderError::Render {
+                    template: job.template.to_string(),
+                    page: job.path.clone(),
+                    detail: error_chain(&err),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+
+    let mut extra: Vec<(OutputFile, String)> = theme
+        .statics
+        .iter()
+        .map(|(name, file)| {
+            let output = OutputFile {
+                path: urls::asset_path(name),
+                bytes: file.bytes.clone(),
+                source: None,
+            };
+            (output, format!("主题文件 {name}"))
+        })
+        .collect();
+    for file in opendata::render(site)
+        .into_iter()
+        .chain(std::iter::once(feed::atom(site)))
+        .chain(sitemap::render(site, &html_paths))
+    {
+        let what = format!("自动生成的 {}", file.path);
+        extra.push((file, what));
+    }
+    for (file, what) in extra {
+        claim(&mut owners, &file.path, &what)?;
+        files.push(file);
+    }
+    add_site_statics(&mut files, &mut owners, opts)?;
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Copies the site's `static/` folder to the output root. A static file may replace a
+/// theme asset (that is how a site restyles without a theme of its own) but not a page
+/// or data file.
+fn add_site_statics(
+    files: &mut Vec<OutputFile>,
+    owners: &mut BTreeMap<String, String>,
+    opts: &RenderOptions,
+) -> Result<(), RenderError> {
+    for (name, file) in theme::site_statics(&opts.site_root)? {
+        let what = format!("static/{name}");
+        if let Some(existing) = files.iter_mut().find(|f| f.path == name) {
+            if existing.path.starts_with(&format!("{}/", urls::ASSETS_DIR)) {
+                existing.bytes = file.bytes;
+                continue;
+            }
+            return Err(RenderError::PathClash {
+                path: name,
+                first: owners.get(&existing.path).cloned().unwrap_or_default(),
+                second: what,
+            });
+        }
+        claim(owners, &name, &what)?;
+        let source = match file.origin {
+            theme::Origin::File(path) => Some(path),
+            theme::Origin::Builtin => None,
+        };
+        files.push(OutputFile {
+            path: name,
+            bytes: file.bytes,
+            source,
+        });
+    }
+    Ok(())
+}
+
+/// Records that `what` writes `path`, or reports the clash with what already does.
+fn claim(owners: &mut BTreeMap<String, String>, path: &str, what: &str) -> Result<(), RenderError> {
+    if let Some(first) = owners.get(path) {
+        return Err(RenderError::PathClash {
+            path: path.to_string(),
+            first: first.clone(),
+            second: what.to_string(),
+        });
+    }
+    owners.insert(path.to_string(), what.to_string());
+    Ok(())
+}
+
+/// The tera filter `rel`: `{{ h.path | rel(root=root) }}` turns an output path into a
+/// relative, percent-encoded link from the current page.
+fn rel_filter(
+    value: &tera::Value,
+    args: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let path = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("filter `rel` needs a path string"))?;
+    let root = args.get("root").and_then(|r| r.as_str()).unwrap_or("");
+    Ok(tera::Value::String(urls::href(root, path)))
 }

@@ -1,0 +1,278 @@
+//! Pages: which pages the site has, and the context each is rendered with.
+//!
+//! [`all`] lists every page as a [`PageJob`] (output path, template, context built
+//! once). The page kinds live in submodules; this file holds what every page shares:
+//! the `root` prefix, navigation, breadcrumbs, the hotline for the footer.
+//!
+//! Every template gets:
+//! - `root`: `../` × depth, for links: `{{ some_path | rel(root=root) }}`;
+//! - `site` (`title`, `issuer`, `base_url`), `page` (`title`, `path`, `canonical`,
+//!   `crumbs`, `section`), `nav`, `hotline`, `footer_pages`, `latest`, `css`.
+
+mod hazard;
+mod misc;
+mod month;
+mod notice;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tera::Context;
+
+use super::urls;
+use super::views::{HotlineView, MonthSummary};
+use super::RenderOptions;
+use crate::model::Disclosure;
+
+/// One page to render.
+#[derive(Debug, Clone)]
+pub struct PageJob {
+    /// Output path, e.g. `months/2024-05/index.html`.
+    pub path: String,
+    /// Template name, e.g. `month.html`.
+    pub template: &'static str,
+    /// What the page is, in Chinese, for messages (e.g. two hazards with one URL).
+    pub what: String,
+    /// The input file the page is made from, if one.
+    pub source: Option<PathBuf>,
+    /// Everything the template sees.
+    pub context: Context,
+}
+
+/// The top-level sections; the navigation marks the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    Home,
+    Disclosure,
+    Villages,
+    Sectors,
+    Notices,
+    Data,
+    Hotline,
+    Other,
+}
+
+const NAV: [(Section, &str, &str); 7] = [
+    (Section::Home, "首页", urls::HOME),
+    (Section::Disclosure, "每月公开", urls::DISCLOSURE),
+    (Section::Villages, "按村（社区）", urls::VILLAGES),
+    (Section::Sectors, "按行业领域", urls::SECTORS),
+    (Section::Notices, "通知公告", urls::NOTICES),
+    (Section::Data, "开放数据", urls::DATA),
+    (Section::Hotline, "举报电话", urls::HOTLINE),
+];
+
+/// One navigation link.
+#[derive(Debug, Clone, Serialize)]
+struct NavItem {
+    label: &'static str,
+    path: &'static str,
+    current: bool,
+}
+
+/// One breadcrumb; the last (the page itself) has no path.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub label: String,
+    pub path: Option<String>,
+}
+
+impl Crumb {
+    /// A crumb linking to `path`.
+    pub fn link(label: impl Into<String>, path: impl Into<String>) -> Self {
+        Crumb {
+            label: label.into(),
+            path: Some(path.into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SiteInfo {
+    title: String,
+    issuer: String,
+    base_url: String,
+    disclosure_day: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageLink {
+    title: String,
+    path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageInfo<'a> {
+    title: &'a str,
+    path: &'a str,
+    canonical: Option<String>,
+    crumbs: Vec<Crumb>,
+    section: Section,
+}
+
+/// What every page shares, computed once.
+pub struct SiteContext<'a> {
+    pub site: &'a Disclosure,
+    /// `base_url`, from the options or `site.toml`, with a trailing `/` (or empty).
+    pub base_url: String,
+    /// "Today" for deadlines of task lists: the latest month's due day, so output does
+    /// not depend on the wall clock.
+    pub today: Option<NaiveDate>,
+    pub notices_per_page: usize,
+    info: SiteInfo,
+    hotline: HotlineView,
+    footer_pages: Vec<PageLink>,
+    latest: Option<MonthSummary>,
+}
+
+impl<'a> SiteContext<'a> {
+    /// Prepares the shared part of every page.
+    pub fn new(site: &'a Disclosure, opts: &RenderOptions) -> Self {
+        let base = opts
+            .base_url
+            .clone()
+            .unwrap_or_else(|| site.config.base_url.clone());
+        let base = base.trim();
+        let base_url = if base.is_empty() || base.ends_with('/') {
+            base.to_string()
+        } else {
+            format!("{base}/")
+        };
+        let footer_pages = site
+            .pages
+            .iter()
+            .filter(|p| !p.draft)
+            .map(|p| PageLink {
+                title: p.title.clone(),
+                path: urls::page_path(&p.slug),
+            })
+            .collect();
+        SiteContext {
+            site,
+            info: SiteInfo {
+                title: site.config.title.clone(),
+                issuer: site.config.issuer.clone(),
+                base_url: base_url.clone(),
+                disclosure_day: site.config.disclosure_day,
+            },
+            base_url,
+            today: site.latest().map(|m| m.due),
+            notices_per_page: opts.notices_per_page.max(1),
+            hotline: HotlineView::new(&site.config.hotline),
+            footer_pages,
+            latest: site.latest().map(MonthSummary::new),
+        }
+    }
+
+    /// The context every page starts from. `crumbs` lead from the home page to the
+    /// parent; the page's own title is added as the last crumb.
+    pub fn context(
+        &self,
+        path: &str,
+        title: &str,
+        section: Section,
+        crumbs: Vec<Crumb>,
+    ) -> Context {
+        let root = if path == urls::NOT_FOUND {
+            // 404.html is served for missing URLs at any depth, so its links cannot be
+            // relative; use the path part of base_url when there is one.
+            base_path(&self.base_url)
+        } else {
+            urls::root_of(path)
+        };
+        let mut trail = Vec::with_capacity(crumbs.len() + 2);
+        if path != urls::HOME {
+            trail.push(Crumb::link("首页", urls::HOME));
+            trail.extend(crumbs);
+        }
+        trail.push(Crumb {
+            label: title.to_string(),
+            path: None,
+        });
+        let nav: Vec<NavItem> = NAV
+            .iter()
+            .map(|&(s, label, p)| NavItem {
+                label,
+                path: p,
+                current: s == section,
+            })
+            .collect();
+        let canonical = (!self.base_url.is_empty() && path != urls::NOT_FOUND)
+            .then(|| urls::absolute(&self.base_url, path));
+        let mut ctx = Context::new();
+        ctx.insert("root", &root);
+        ctx.insert("site", &self.info);
+        ctx.insert(
+            "page",
+            &PageInfo {
+                title,
+                path,
+                canonical,
+                crumbs: trail,
+                section,
+            },
+        );
+        ctx.insert("nav", &nav);
+        ctx.insert("hotline", &self.hotline);
+        ctx.insert("footer_pages", &self.footer_pages);
+        ctx.insert("latest", &self.latest);
+        ctx.insert("css", &urls::asset_path("site.css"));
+        ctx
+    }
+
+    /// A job for `path` with `context`.
+    pub fn job(
+        &self,
+        path: String,
+        template: &'static str,
+        what: String,
+        context: Context,
+    ) -> PageJob {
+        PageJob {
+            path,
+            template,
+            what,
+            source: None,
+            context,
+        }
+    }
+}
+
+/// `/nz/aqsc/` from `https://host/nz/aqsc/`; empty when there is no base URL.
+fn base_path(base_url: &str) -> String {
+    let Some(rest) = base_url.split_once("://").map(|(_, rest)| rest) else {
+        return String::new();
+    };
+    match rest.find('/') {
+        Some(i) => rest[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// Every page of the site, in a stable order.
+pub fn all(ctx: &SiteContext) -> Vec<PageJob> {
+    let mut jobs = Vec::new();
+    jobs.extend(month::pages(ctx));
+    jobs.extend(hazard::pages(ctx));
+    jobs.extend(notice::pages(ctx));
+    jobs.extend(misc::pages(ctx));
+    jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_urls() {
+        assert_eq!(
+            base_path("https://www.example.gov.cn/nz/aqsc/"),
+            "/nz/aqsc/"
+        );
+        assert_eq!(base_path("https://www.example.gov.cn/"), "/");
+        assert_eq!(base_path("https://www.example.gov.cn"), "/");
+        assert_eq!(base_path(""), "");
+    }
+}

@@ -1,0 +1,227 @@
+//! A page per hazard (facts, 五到位, history month by month) and the village and
+//! sector pages that group hazards (open first, with figures).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::month::Link;
+use super::{Crumb, PageJob, Section, SiteContext};
+use crate::model::{GroupStats, HazardHistory};
+use crate::render::urls;
+use crate::render::views::{open_first, status_key, DateView, GroupView, HazardView};
+
+/// The name used for hazards whose 所在村 or 行业领域 is blank (the model's word).
+const UNFILLED: &str = "未填写";
+
+/// A hazard as last listed, with the month it was last listed in.
+#[derive(Debug, Clone, Serialize)]
+struct LatestHazard {
+    #[serde(flatten)]
+    hazard: HazardView,
+    /// The month the facts are from.
+    month: Link,
+    /// Listed in the latest month (not closed and gone).
+    current: bool,
+}
+
+/// One month of a hazard's history.
+#[derive(Debug, Clone, Serialize)]
+struct HistoryRow {
+    month: Link,
+    status: &'static str,
+    status_key: &'static str,
+    progress: Option<String>,
+    effective_deadline: Option<DateView>,
+    overdue_days: Option<i64>,
+    done: Option<DateView>,
+    closed: Option<DateView>,
+}
+
+/// A village or sector in an index.
+#[derive(Debug, Clone, Serialize)]
+struct GroupSummary {
+    name: String,
+    path: String,
+    /// Hazards ever listed.
+    ever: usize,
+    /// Figures of the latest month, when it lists any of the group's hazards.
+    latest: Option<GroupView>,
+}
+
+/// Hazard, village and sector pages.
+pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+    let site = ctx.site;
+    let latest_month = site.latest().map(|m| m.month);
+    let pairs: Vec<(LatestHazard, &HazardHistory)> = site
+        .hazards
+        .values()
+        .filter_map(|h| {
+            let entry = site.entry(h.latest_month, &h.id)?;
+            let view = LatestHazard {
+                hazard: HazardView::new(entry),
+                month: Link {
+                    label: h.latest_month.to_chinese(),
+                    path: urls::month_path(h.latest_month),
+                },
+                current: Some(h.latest_month) == latest_month,
+            };
+            Some((view, h))
+        })
+        .collect();
+    let mut jobs: Vec<PageJob> = pairs
+        .par_iter()
+        .map(|(view, history)| hazard_page(ctx, view, history))
+        .collect();
+    let latest: Vec<LatestHazard> = pairs.into_iter().map(|(view, _)| view).collect();
+    let empty = Vec::new();
+    let latest_stats = site.latest();
+    let by_locality = latest_stats.map_or(&empty, |m| &m.stats.by_locality);
+    let by_sector = latest_stats.map_or(&empty, |m| &m.stats.by_sector);
+    jobs.extend(group_pages(ctx, &latest, Kind::Village, by_locality));
+    jobs.extend(group_pages(ctx, &latest, Kind::Sector, by_sector));
+    jobs
+}
+
+fn hazard_page(ctx: &SiteContext, view: &LatestHazard, history: &HazardHistory) -> PageJob {
+    let h = &view.hazard;
+    let path = h.path.clone();
+    let title = format!("{} {}", h.id, h.title);
+    let mut crumbs = vec![Crumb::link("每月公开", urls::DISCLOSURE)];
+    crumbs.push(Crumb::link(
+        view.month.label.clone(),
+        view.month.path.clone(),
+    ));
+    let mut c = ctx.context(&path, &title, Section::Disclosure, crumbs);
+    let rows: Vec<HistoryRow> = history
+        .points
+        .iter()
+        .map(|p| HistoryRow {
+            month: Link {
+                label: p.month.to_chinese(),
+                path: urls::month_path(p.month),
+            },
+            status: p.status.label(),
+            status_key: status_key(p.status),
+            progress: p.progress.clone(),
+            effective_deadline: DateView::opt(p.effective_deadline),
+            overdue_days: p.overdue_days,
+            done: DateView::opt(p.done),
+            closed: DateView::opt(p.closed),
+        })
+        .collect();
+    c.insert("hazard", &view.hazard);
+    c.insert("as_of", &view.month);
+    c.insert("current", &view.current);
+    c.insert("history", &rows);
+    ctx.job(
+        path,
+        "hazard.html",
+        format!("隐患编号「{}」的页面", h.id),
+        c,
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Village,
+    Sector,
+}
+
+impl Kind {
+    fn index_path(self) -> &'static str {
+        match self {
+            Kind::Village => urls::VILLAGES,
+            Kind::Sector => urls::SECTORS,
+        }
+    }
+    fn path(self, name: &str) -> String {
+        match self {
+            Kind::Village => urls::village_path(name),
+            Kind::Sector => urls::sector_path(name),
+        }
+    }
+    fn section(self) -> Section {
+        match self {
+            Kind::Village => Section::Villages,
+            Kind::Sector => Section::Sectors,
+        }
+    }
+    /// The heading word: 村（社区） or 行业领域.
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Village => "村（社区）",
+            Kind::Sector => "行业领域",
+        }
+    }
+    fn key(self, h: &HazardView) -> String {
+        let value = match self {
+            Kind::Village => h.locality.as_deref(),
+            Kind::Sector => h.sector.as_deref(),
+        };
+        value
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(UNFILLED)
+            .to_string()
+    }
+}
+
+fn group_pages(
+    ctx: &SiteContext,
+    latest: &[LatestHazard],
+    kind: Kind,
+    stats: &[GroupStats],
+) -> Vec<PageJob> {
+    let mut groups: BTreeMap<String, Vec<&LatestHazard>> = BTreeMap::new();
+    for h in latest {
+        groups.entry(kind.key(&h.hazard)).or_default().push(h);
+    }
+    let latest_label = ctx.site.latest().map(|m| m.month.to_chinese());
+    let mut summaries = Vec::with_capacity(groups.len());
+    let mut jobs = Vec::with_capacity(groups.len() + 1);
+    for (name, mut hazards) in groups {
+        hazards.sort_by(|a, b| open_first(&a.hazard, &b.hazard));
+        let path = kind.path(&name);
+        let figures = stats
+            .iter()
+            .find(|g| g.name == name)
+            .map(|g| GroupView::new(g, None));
+        summaries.push(GroupSummary {
+            name: name.clone(),
+            path: path.clone(),
+            ever: hazards.len(),
+            latest: figures.clone(),
+        });
+        let mut c = ctx.context(
+            &path,
+            &name,
+            kind.section(),
+            vec![Crumb::link(format!("按{}", kind.noun()), kind.index_path())],
+        );
+        c.insert("name", &name);
+        c.insert("noun", kind.noun());
+        c.insert("figures", &figures);
+        c.insert("latest_label", &latest_label);
+        c.insert("hazards", &hazards);
+        jobs.push(ctx.job(
+            path,
+            "group.html",
+            format!("{}「{name}」的页面", kind.noun()),
+            c,
+        ));
+    }
+    let title = format!("按{}查看", kind.noun());
+    let mut c = ctx.context(kind.index_path(), &title, kind.section(), Vec::new());
+    c.insert("noun", kind.noun());
+    c.insert("groups", &summaries);
+    c.insert("latest_label", &latest_label);
+    jobs.push(ctx.job(
+        kind.index_path().to_string(),
+        "groups.html",
+        format!("{}目录", kind.noun()),
+        c,
+    ));
+    jobs
+}

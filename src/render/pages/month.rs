@@ -1,0 +1,369 @@
+//! The disclosure pages: home, the index of every month, and one page per month with
+//! its list, progress, results, changes and the statistics of seed 001's annex.
+
+use serde::Serialize;
+
+use super::{Crumb, PageJob, Section, SiteContext};
+use crate::hazard::Status;
+use crate::model::{AnnexRow, Disclosure, FoundRectified, MonthReport};
+use crate::render::charts::{bar_chart, BarChart, Series};
+use crate::render::urls;
+use crate::render::views::{status_key, DateView, GroupView, HazardView, MonthSummary};
+
+/// How many months the trend chart on the home and disclosure pages shows.
+const TREND_MONTHS: usize = 12;
+/// How many notices the home page lists.
+const HOME_NOTICES: usize = 6;
+
+/// A link with a label (neighbouring months, notices, task lists).
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub path: String,
+}
+
+/// A notice in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeItem {
+    pub title: String,
+    pub path: String,
+    pub date: DateView,
+    pub category: String,
+    pub category_path: String,
+    pub doc_number: Option<String>,
+}
+
+/// The notice items of `site`, newest first (the model's order), published only.
+pub fn notice_items(site: &Disclosure) -> Vec<NoticeItem> {
+    site.notices
+        .iter()
+        .filter(|n| n.is_published())
+        .map(|n| NoticeItem {
+            title: n.title.clone(),
+            path: urls::notice_path(&n.slug),
+            date: DateView::new(n.date),
+            category: n.category.clone(),
+            category_path: urls::notice_category_path(&n.category),
+            doc_number: n.doc_number.clone(),
+        })
+        .collect()
+}
+
+/// One row of the annex table.
+#[derive(Debug, Clone, Serialize)]
+struct AnnexView {
+    label: String,
+    cumulative: FoundRectified,
+    this_month: FoundRectified,
+}
+
+impl AnnexView {
+    fn new(row: &AnnexRow) -> Self {
+        AnnexView {
+            label: row.label.to_string(),
+            cumulative: row.cumulative,
+            this_month: row.this_month,
+        }
+    }
+}
+
+/// A hazard named in "changes since last month".
+#[derive(Debug, Clone, Serialize)]
+struct ChangeItem {
+    id: String,
+    title: String,
+    path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ChangesView {
+    new: Vec<ChangeItem>,
+    rectified: Vec<ChangeItem>,
+    closed: Vec<ChangeItem>,
+    became_overdue: Vec<ChangeItem>,
+    left: Vec<ChangeItem>,
+    any: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct StatusCount {
+    label: &'static str,
+    key: &'static str,
+    count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FileView {
+    name: String,
+    encoding: &'static str,
+    rows: usize,
+}
+
+/// The pages of this module: home, disclosure index, one per month.
+pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+    let site = ctx.site;
+    let summaries: Vec<MonthSummary> = site.months.iter().rev().map(MonthSummary::new).collect();
+    let trend = trend_chart(site);
+    let mut jobs = vec![
+        home(ctx, &summaries, &trend),
+        disclosure(ctx, &summaries, &trend),
+    ];
+    for (i, report) in site.months.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| site.months.get(p));
+        let next = site.months.get(i + 1);
+        jobs.push(month_page(ctx, report, prev, next));
+    }
+    jobs
+}
+
+fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -> PageJob {
+    let site = ctx.site;
+    let mut c = ctx.context(urls::HOME, &site.config.title, Section::Home, Vec::new());
+    let mut notices = notice_items(site);
+    let has_more_notices = notices.len() > HOME_NOTICES;
+    notices.truncate(HOME_NOTICES);
+    let tasks: Vec<Link> = site
+        .tasks
+        .iter()
+        .map(|t| Link {
+            label: t.title.clone(),
+            path: urls::task_path(&t.slug),
+        })
+        .collect();
+    let overdue: Vec<HazardView> = site
+        .latest()
+        .map(|m| {
+            let mut v: Vec<HazardView> = m
+                .entries
+                .iter()
+                .filter(|e| e.is_overdue())
+                .map(HazardView::new)
+                .collect();
+            v.sort_by(|a, b| {
+                b.overdue_days
+                    .cmp(&a.overdue_days)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            v
+        })
+        .unwrap_or_default();
+    c.insert("months", &summaries.iter().take(3).collect::<Vec<_>>());
+    c.insert("overdue", &overdue);
+    c.insert("notices", &notices);
+    c.insert("has_more_notices", &has_more_notices);
+    c.insert("tasks", &tasks);
+    c.insert("trend_chart", trend);
+    ctx.job(urls::HOME.to_string(), "index.html", "首页".to_string(), c)
+}
+
+fn disclosure(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -> PageJob {
+    let mut c = ctx.context(
+        urls::DISCLOSURE,
+        "每月公开",
+        Section::Disclosure,
+        Vec::new(),
+    );
+    c.insert("months", summaries);
+    c.insert("trend_chart", trend);
+    ctx.job(
+        urls::DISCLOSURE.to_string(),
+        "disclosure.html",
+        "每月公开目录".to_string(),
+        c,
+    )
+}
+
+/// Listed / rectified / overdue for the last [`TREND_MONTHS`] months, oldest first.
+fn trend_chart(site: &Disclosure) -> Option<String> {
+    if site.months.is_empty() {
+        return None;
+    }
+    let months: Vec<&MonthReport> = site.months.iter().rev().take(TREND_MONTHS).rev().collect();
+    let series = |label: &str, f: fn(&MonthReport) -> usize| Series {
+        label: label.to_string(),
+        values: months.iter().map(|m| f(m) as u64).collect(),
+    };
+    Some(bar_chart(&BarChart {
+        title: format!("近{}个月隐患整改情况", months.len()),
+        categories: months.iter().map(|m| m.month.to_chinese()).collect(),
+        series: vec![
+            series("在册隐患", |m| m.stats.total.listed),
+            series("已整改", |m| m.stats.total.rectified),
+            series("逾期未整改", |m| m.stats.total.overdue),
+        ],
+    }))
+}
+
+fn month_page(
+    ctx: &SiteContext,
+    report: &MonthReport,
+    prev: Option<&MonthReport>,
+    next: Option<&MonthReport>,
+) -> PageJob {
+    let summary = MonthSummary::new(report);
+    let path = summary.path.clone();
+    let title = format!("{}重大事故隐患信息公开", report.month.to_chinese());
+    let mut c = ctx.context(
+        &path,
+        &title,
+        Section::Disclosure,
+        vec![Crumb::link("每月公开", urls::DISCLOSURE)],
+    );
+    let hazards: Vec<HazardView> = report.entries.iter().map(HazardView::new).collect();
+    let mut open: Vec<&HazardView> = hazards.iter().filter(|h| h.is_open).collect();
+    // Overdue first (most days first), then by how soon they are due, then by id.
+    open.sort_by(|a, b| {
+        let key = |h: &HazardView| (h.overdue_days.map(|d| -d), h.days_left.unwrap_or(i64::MAX));
+        match (a.overdue_days.is_some(), b.overdue_days.is_some()) {
+            (true, false) => std::cmp::Ordering::Less,
+            (false, true) => std::cmp::Ordering::Greater,
+            _ => key(a).cmp(&key(b)),
+        }
+        .then_with(|| a.id.cmp(&b.id))
+    });
+    let results: Vec<&HazardView> = hazards.iter().filter(|h| !h.is_open).collect();
+    let stats = &report.stats;
+    let annex: Vec<AnnexView> = stats.annex.iter().map(AnnexView::new).collect();
+    let unknown = stats.unknown_source;
+    let by_status: Vec<StatusCount> = Status::ALL
+        .iter()
+        .map(|s| StatusCount {
+            label: s.label(),
+            key: status_key(*s),
+            count: stats
+                .by_status
+                .iter()
+                .find(|(st, _)| st == s)
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let by_locality: Vec<GroupView> = stats
+        .by_locality
+        .iter()
+        .map(|g| GroupView::new(g, Some(urls::village_path(&g.name))))
+        .collect();
+    let by_sector: Vec<GroupView> = stats
+        .by_sector
+        .iter()
+        .map(|g| GroupView::new(g, Some(urls::sector_path(&g.name))))
+        .collect();
+    let files: Vec<FileView> = report
+        .files
+        .iter()
+        .map(|f| FileView {
+            name: f.name.clone(),
+            encoding: f.encoding,
+            rows: f.rows,
+        })
+        .collect();
+    let link = |m: &MonthReport| Link {
+        label: m.month.to_chinese(),
+        path: urls::month_path(m.month),
+    };
+    c.insert("month", &summary);
+    c.insert("prev", &prev.map(link));
+    c.insert("next", &next.map(link));
+    c.insert("hazards", &hazards);
+    c.insert("open", &open);
+    c.insert("results", &results);
+    c.insert("changes", &changes(ctx.site, report, prev));
+    c.insert("annex", &annex);
+    c.insert("unknown_source", &(unknown.found > 0).then_some(unknown));
+    c.insert("by_status", &by_status);
+    c.insert("by_locality", &by_locality);
+    c.insert("by_sector", &by_sector);
+    c.insert("files", &files);
+    c.insert("source_chart", &source_chart(report));
+    c.insert("sector_chart", &sector_chart(report));
+    ctx.job(
+        path,
+        "month.html",
+        format!("{}的公开页", report.month.to_chinese()),
+        c,
+    )
+}
+
+fn changes(site: &Disclosure, report: &MonthReport, prev: Option<&MonthReport>) -> ChangesView {
+    let items = |ids: &[String]| -> Vec<ChangeItem> {
+        ids.iter()
+            .map(|id| {
+                let title = report
+                    .entries
+                    .iter()
+                    .chain(prev.into_iter().flat_map(|p| p.entries.iter()))
+                    .find(|e| &e.record.id == id)
+                    .map(|e| e.record.title.clone())
+                    .or_else(|| {
+                        let h = site.hazards.get(id)?;
+                        Some(site.entry(h.latest_month, id)?.record.title.clone())
+                    })
+                    .unwrap_or_default();
+                ChangeItem {
+                    id: id.clone(),
+                    title,
+                    path: urls::hazard_path(id),
+                }
+            })
+            .collect()
+    };
+    let ch = &report.changes;
+    ChangesView {
+        new: items(&ch.new),
+        rectified: items(&ch.rectified),
+        closed: items(&ch.closed),
+        became_overdue: items(&ch.became_overdue),
+        left: items(&ch.left),
+        any: !(ch.new.is_empty()
+            && ch.rectified.is_empty()
+            && ch.closed.is_empty()
+            && ch.became_overdue.is_empty()
+            && ch.left.is_empty()),
+    }
+}
+
+/// Found / rectified this month by source (the annex rows), as a chart.
+fn source_chart(report: &MonthReport) -> Option<String> {
+    if report.entries.is_empty() {
+        return None;
+    }
+    let rows = &report.stats.annex;
+    Some(bar_chart(&BarChart {
+        title: format!(
+            "{}隐患来源（截至{}累计）",
+            report.month.to_chinese(),
+            DateView::new(report.due).zh
+        ),
+        categories: rows.iter().map(|r| r.label.to_string()).collect(),
+        series: vec![
+            Series {
+                label: "发现".to_string(),
+                values: rows.iter().map(|r| r.cumulative.found as u64).collect(),
+            },
+            Series {
+                label: "其中已整改".to_string(),
+                values: rows.iter().map(|r| r.cumulative.rectified as u64).collect(),
+            },
+        ],
+    }))
+}
+
+/// Listed / rectified / overdue by sector, as a chart.
+fn sector_chart(report: &MonthReport) -> Option<String> {
+    let groups = &report.stats.by_sector;
+    if groups.is_empty() {
+        return None;
+    }
+    let series = |label: &str, f: fn(&crate::model::GroupStats) -> usize| Series {
+        label: label.to_string(),
+        values: groups.iter().map(|g| f(g) as u64).collect(),
+    };
+    Some(bar_chart(&BarChart {
+        title: format!("{}各行业领域隐患", report.month.to_chinese()),
+        categories: groups.iter().map(|g| g.name.clone()).collect(),
+        series: vec![
+            series("在册", |g| g.listed),
+            series("已整改", |g| g.rectified),
+            series("逾期", |g| g.overdue),
+        ],
+    }))
+}

@@ -1,0 +1,375 @@
+//! View values: what templates see, made from the model.
+//!
+//! Templates get plain strings and numbers, already formatted in Chinese (dates as
+//! `2024年5月12日` with an ISO form for `<time datetime>`, rates as `85.7%`), and link
+//! targets as output paths (made relative per page by the `rel` filter). Views are
+//! built only from the published fields of a hazard; `withheld` is never touched.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::urls;
+use crate::config::Hotline;
+use crate::hazard::{FivePart, HazardRecord, Status};
+use crate::model::{GroupStats, HazardEntry, MonthReport};
+
+/// A day, for `<time datetime="{{ iso }}">{{ zh }}</time>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2024-05-12`
+    pub iso: String,
+    /// `2024年5月12日`
+    pub zh: String,
+}
+
+impl DateView {
+    /// Formats `date` both ways.
+    pub fn new(date: NaiveDate) -> Self {
+        DateView {
+            iso: date.format("%Y-%m-%d").to_string(),
+            zh: format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        }
+    }
+
+    /// `None` stays `None`.
+    pub fn opt(date: Option<NaiveDate>) -> Option<Self> {
+        date.map(DateView::new)
+    }
+}
+
+/// One part of 五到位 and whether it is in place.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiveView {
+    /// 措施, 责任, 资金, 时限, 预案
+    pub label: &'static str,
+    /// The value, formatted; `None` when missing.
+    pub value: Option<String>,
+}
+
+/// A hazard as listed in one month, every published fact ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct HazardView {
+    pub id: String,
+    /// Output path of the hazard page.
+    pub path: String,
+    pub title: String,
+    pub unit: String,
+    pub locality: Option<String>,
+    pub locality_path: Option<String>,
+    pub sector: Option<String>,
+    pub sector_path: Option<String>,
+    pub level: Option<&'static str>,
+    pub source: Option<&'static str>,
+    pub supervised: bool,
+    pub supervisor: Option<String>,
+    pub basis: Option<String>,
+    pub found: Option<DateView>,
+    pub measures: Option<String>,
+    pub owner: Option<String>,
+    /// 万元, formatted without trailing zeros.
+    pub funds: Option<String>,
+    pub deadline: Option<DateView>,
+    pub extended: Option<DateView>,
+    pub effective_deadline: Option<DateView>,
+    pub plan: Option<String>,
+    /// 未整改, 整改中, 已整改, 已销号
+    pub status: &'static str,
+    /// CSS modifier: `not-started`, `in-progress`, `rectified`, `closed`.
+    pub status_key: &'static str,
+    pub is_open: bool,
+    pub progress: Option<String>,
+    pub done: Option<DateView>,
+    pub closed: Option<DateView>,
+    pub approver: Option<String>,
+    pub notes: Option<String>,
+    pub overdue_days: Option<i64>,
+    pub days_left: Option<i64>,
+    pub days_open: Option<i64>,
+    /// All five parts in customary order.
+    pub five: Vec<FiveView>,
+    /// Labels of the missing parts.
+    pub five_missing: Vec<&'static str>,
+    pub five_complete: bool,
+    pub is_new: bool,
+}
+
+impl HazardView {
+    /// The view of `entry`. Reads only published fields of the record.
+    pub fn new(entry: &HazardEntry) -> Self {
+        let r: &HazardRecord = &entry.record;
+        let funds = r.funds.map(format_number);
+        let five = FivePart::ALL
+            .into_iter()
+            .map(|part| FiveView {
+                label: part.label(),
+                value: match part {
+                    FivePart::Measures => r.measures.clone(),
+                    FivePart::Owner => r.owner.clone(),
+                    FivePart::Funds => funds.as_ref().map(|f| format!("{f} 万元")),
+                    FivePart::Deadline => r.deadline.map(|d| DateView::new(d).zh),
+                    FivePart::Plan => r.plan.clone(),
+                },
+            })
+            .collect();
+        HazardView {
+            id: r.id.clone(),
+            path: urls::hazard_path(&r.id),
+            title: r.title.clone(),
+            unit: r.unit.clone(),
+            locality: r.locality.clone(),
+            locality_path: r.locality.as_deref().map(urls::village_path),
+            sector: r.sector.clone(),
+            sector_path: r.sector.as_deref().map(urls::sector_path),
+            level: r.level.map(|l| l.label()),
+            source: r.source.map(|s| s.label()),
+            supervised: r.supervised,
+            supervisor: r.supervisor.clone(),
+            basis: r.basis.clone(),
+            found: DateView::opt(r.found),
+            measures: r.measures.clone(),
+            owner: r.owner.clone(),
+            funds,
+            deadline: DateView::opt(r.deadline),
+            extended: DateView::opt(r.extended),
+            effective_deadline: DateView::opt(entry.effective_deadline),
+            plan: r.plan.clone(),
+            status: r.status.label(),
+            status_key: status_key(r.status),
+            is_open: r.status.is_open(),
+            progress: r.progress.clone(),
+            done: DateView::opt(r.done),
+            closed: DateView::opt(r.closed),
+            approver: r.approver.clone(),
+            notes: r.notes.clone(),
+            overdue_days: entry.overdue_days,
+            days_left: entry.days_left,
+            days_open: entry.days_open,
+            five,
+            five_missing: entry.five_missing.iter().map(|p| p.label()).collect(),
+            five_complete: entry.five_missing.is_empty(),
+            is_new: entry.is_new,
+        }
+    }
+}
+
+/// CSS modifier of a status badge.
+pub fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "not-started",
+        Status::InProgress => "in-progress",
+        Status::Rectified => "rectified",
+        Status::Closed => "closed",
+    }
+}
+
+/// Orders hazards for village and sector pages: open first (most overdue first), then
+/// rectified, then closed; ties by id.
+pub fn open_first(a: &HazardView, b: &HazardView) -> std::cmp::Ordering {
+    let rank = |h: &HazardView| {
+        (
+            !h.is_open,
+            std::cmp::Reverse(h.overdue_days.unwrap_or(-1)),
+            h.status_key == "closed",
+        )
+    };
+    rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id))
+}
+
+/// `12.5`, `3`, `0.25`: at most two decimals, no trailing zeros.
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let s = format!("{value:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `85.7%`; `—` when nothing is listed (a rate of nothing is not 0%).
+pub fn format_rate(rate: f64, listed: usize) -> String {
+    if listed == 0 || !rate.is_finite() {
+        "—".to_string()
+    } else {
+        format!("{:.1}%", rate * 100.0)
+    }
+}
+
+/// Figures of a group (whole month, village, sector).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub name: String,
+    /// The village or sector page, when the group is one.
+    pub path: Option<String>,
+    pub listed: usize,
+    pub open: usize,
+    pub rectified: usize,
+    pub closed: usize,
+    pub overdue: usize,
+    pub supervised: usize,
+    pub major: usize,
+    pub rate: String,
+}
+
+impl GroupView {
+    /// The view of `stats`, linking to `path`.
+    pub fn new(stats: &GroupStats, path: Option<String>) -> Self {
+        GroupView {
+            name: stats.name.clone(),
+            path,
+            listed: stats.listed,
+            open: stats.open,
+            rectified: stats.rectified,
+            closed: stats.closed,
+            overdue: stats.overdue,
+            supervised: stats.supervised,
+            major: stats.major,
+            rate: format_rate(stats.rate, stats.listed),
+        }
+    }
+}
+
+/// A month's headline figures and links, for the home page, the disclosure index and
+/// the month page itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthSummary {
+    /// `2024-05`
+    pub key: String,
+    /// `2024年5月`
+    pub label: String,
+    pub path: String,
+    pub csv_path: String,
+    pub json_path: String,
+    /// The day figures are as of.
+    pub due: DateView,
+    pub total: GroupView,
+    pub new_count: usize,
+    pub rectified_count: usize,
+    pub closed_count: usize,
+    pub became_overdue_count: usize,
+}
+
+impl MonthSummary {
+    /// The summary of `report`.
+    pub fn new(report: &MonthReport) -> Self {
+        MonthSummary {
+            key: report.month.to_string(),
+            label: report.month.to_chinese(),
+            path: urls::month_path(report.month),
+            csv_path: urls::data_csv_path(report.month),
+            json_path: urls::data_json_path(report.month),
+            due: DateView::new(report.due),
+            total: GroupView::new(&report.stats.total, None),
+            new_count: report.changes.new.len(),
+            rectified_count: report.changes.rectified.len(),
+            closed_count: report.changes.closed.len(),
+            became_overdue_count: report.changes.became_overdue.len(),
+        }
+    }
+}
+
+/// A phone number with its `tel:` target.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhoneView {
+    pub label: String,
+    pub number: String,
+    /// `tel:0358-3012345` (digits, `+`, `-` only).
+    pub tel: String,
+}
+
+/// `[hotline]` ready for links.
+#[derive(Debug, Clone, Serialize)]
+pub struct HotlineView {
+    pub phones: Vec<PhoneView>,
+    pub national: Option<PhoneView>,
+    pub email: Option<String>,
+    /// `mailto:` target.
+    pub mailto: Option<String>,
+    pub address: Option<String>,
+    pub hours: Option<String>,
+}
+
+impl HotlineView {
+    /// The view of `hotline`.
+    pub fn new(hotline: &Hotline) -> Self {
+        let phone = |label: &str, number: &str| PhoneView {
+            label: label.to_string(),
+            number: number.trim().to_string(),
+            tel: tel_target(number),
+        };
+        let email = non_empty(hotline.email.as_deref());
+        HotlineView {
+            phones: hotline
+                .phones
+                .iter()
+                .filter(|p| !p.number.trim().is_empty())
+                .map(|p| phone(&p.label, &p.number))
+                .collect(),
+            national: non_empty(hotline.national.as_deref())
+                .map(|n| phone("全国安全生产举报投诉特服电话", &n)),
+            mailto: email.as_deref().map(|e| urls::href("mailto:", e)),
+            email,
+            address: non_empty(hotline.address.as_deref()),
+            hours: non_empty(hotline.hours.as_deref()),
+        }
+    }
+}
+
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// `tel:` target of a number as written (`0358-3012345`, `（0358）3012345`, `12350`):
+/// ASCII digits, a leading `+` and `-` kept, full-width digits folded.
+pub fn tel_target(number: &str) -> String {
+    let mut out = String::from("tel:");
+    for c in number.trim().chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '＋' => '+',
+            '－' | '—' => '-',
+            other => other,
+        };
+        if c.is_ascii_digit() || (c == '+' && out.len() == 4) || (c == '-' && out.len() > 4) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_rates() {
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(0.254), "0.25");
+        assert_eq!(format_number(-0.001), "0");
+        assert_eq!(format_rate(0.857_14, 7), "85.7%");
+        assert_eq!(format_rate(0.0, 0), "—");
+        assert_eq!(format_rate(1.0, 3), "100.0%");
+    }
+
+    #[test]
+    fn tel_targets() {
+        assert_eq!(tel_target("0358-3012345"), "tel:0358-3012345");
+        assert_eq!(tel_target("（0358）3012345"), "tel:03583012345");
+        assert_eq!(tel_target("１２３５０"), "tel:12350");
+        assert_eq!(tel_target("+86 358 301"), "tel:+86358301");
+    }
+
+    #[test]
+    fn dates_both_ways() {
+        let d = DateView::new(NaiveDate::from_ymd_opt(2024, 5, 2).unwrap());
+        assert_eq!(d.iso, "2024-05-02");
+        assert_eq!(d.zh, "2024年5月2日");
+    }
+}
