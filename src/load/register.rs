@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::check::{Finding, Findings, Severity, Snippet};
+use crate::check::{Finding, Findings, Snippet};
 use crate::config::SiteConfig;
 use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
 
 use super::table::{cell_span, Row, Table};
-use super::text::decode;
+use super::text::{decode, DecodeError};
 use super::values::{self, normalize, text_value};
 use super::{relative_path, RegisterFile};
 
@@ -183,8 +183,12 @@ pub fn read_register(
     let decoded = match decode(bytes) {
         Ok(d) => d,
         Err(err) => {
+            let code = match err {
+                DecodeError::Empty => "register-empty",
+                _ => "register-undecodable",
+            };
             findings.push(
-                Finding::error("register-undecodable", err.message())
+                Finding::error(code, err.message())
                     .in_file(rel)
                     .with_help(err.help()),
             );
@@ -192,7 +196,7 @@ pub fn read_register(
         }
     };
     let text = decoded.text.as_str();
-    let table = Table::read(text, |record| columns::is_header(record));
+    let table = Table::read(text, columns::is_header);
     let Some(header) = table.header_row() else {
         findings.push(no_header(&table, text, &rel));
         return (None, findings);
@@ -511,10 +515,6 @@ impl RowReader<'_> {
                 finding = finding.with_value(value);
             }
         }
-        debug_assert!(matches!(
-            finding.severity,
-            Severity::Error | Severity::Warning
-        ));
         self.findings.push(finding);
     }
 }

@@ -153,6 +153,13 @@ fn no_header_names_what_is_missing() {
     assert!(file.is_none());
     assert_eq!(findings[0].code, "register-empty");
     let (_, findings) = read("");
+    assert_eq!(findings[0].code, "register-empty");
+    let (_, findings) = read_register(
+        vec![b'a', 0x81, 0x20],
+        PathBuf::from("x.csv"),
+        may(),
+        &config(),
+    );
     assert_eq!(findings[0].code, "register-undecodable");
 }
 
