@@ -102,6 +102,7 @@ impl Theme {
     pub fn tera(&self) -> Result<Tera, RenderError> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let mut sources = Vec::with_capacity(self.templates.len());
         for (name, file) in &self.templates {
             let text = String::from_utf8(file.bytes.clone()).map_err(|_| {
@@ -128,6 +129,23 @@ impl Theme {
             })?;
         Ok(tera)
     }
+}
+
+/// HTML escaping for text and attribute values: `& < > " '`. Unlike tera's default it
+/// leaves `/` alone, so links read `../../months/2024-05/index.html`, not `&#x2F;`.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn add_embedded_files(map: &mut BTreeMap<String, ThemeFile>, dir: &Dir<'static>, base: &Path) {
@@ -208,6 +226,14 @@ mod tests {
         assert!(theme.templates.contains_key("base.html"));
         assert!(theme.statics.contains_key("site.css"));
         theme.tera().expect("default templates parse");
+    }
+
+    #[test]
+    fn escaping_covers_markup_but_not_slashes() {
+        assert_eq!(
+            escape_html("<a href=\"x\">'&'</a> ../a/b"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt; ../a/b"
+        );
     }
 
     #[test]
