@@ -229,6 +229,20 @@ impl Pipeline {
         &self.stats
     }
 
+    /// Input files and register rows currently loaded (for the summary line, also
+    /// after a failed run).
+    pub fn counts(&self) -> (usize, usize) {
+        let config = usize::from(self.config.is_some());
+        let registers = self.registers.as_ref();
+        let files = config
+            + registers.map_or(0, |s| s.files)
+            + self.notices.as_ref().map_or(0, |s| s.files)
+            + self.pages.as_ref().map_or(0, |s| s.files)
+            + self.tasks.as_ref().map_or(0, |s| s.files);
+        let rows = registers.map_or(0, |s| s.value.iter().map(|r| r.data_rows).sum());
+        (files, rows)
+    }
+
     /// Marks the inputs containing `paths` (absolute, or relative to the root) as
     /// changed, so the next run reloads them whatever their stamps say. Paths outside
     /// the watched folders are ignored. Returns true when any path was relevant.

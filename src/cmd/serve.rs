@@ -1,12 +1,51 @@
 //! `gongkai serve`: local preview with live reload.
 
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use super::ServeArgs;
+use crate::serve::{Preview, PreviewOptions};
 
-/// Runs `gongkai serve`.
+/// Runs `gongkai serve`: builds, serves on 127.0.0.1 and rebuilds on every change until
+/// Ctrl-C. Exit 0 after Ctrl-C, 1 when the preview cannot start.
 pub fn run(args: &ServeArgs) -> ExitCode {
-    let _ = args;
-    eprintln!("尚未实现");
-    ExitCode::FAILURE
+    let (stop_tx, stop_rx) = mpsc::channel();
+    if let Err(err) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        eprintln!("无法设置 Ctrl-C 处理：{err}。预览照常运行，可直接关闭窗口退出。");
+    }
+
+    let options = PreviewOptions {
+        root: args.root.clone(),
+        port: args.port,
+        next_free_port: true,
+        verbose: true,
+    };
+    let preview = match Preview::start(&options) {
+        Ok(preview) => preview,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = preview.url();
+    println!("正在预览：{url}  （按 Ctrl-C 退出）");
+    if args.open {
+        if let Err(err) = opener::open_browser(&url) {
+            eprintln!("无法自动打开浏览器（{err}），请手动在浏览器中打开 {url}");
+        }
+    }
+
+    // Wait for Ctrl-C. If the handler could not be set, the sender is gone and this
+    // returns at once; park instead so the preview keeps running.
+    if stop_rx.recv().is_err() {
+        loop {
+            std::thread::park();
+        }
+    }
+    println!("正在退出……");
+    preview.stop();
+    println!("已退出预览。");
+    ExitCode::SUCCESS
 }

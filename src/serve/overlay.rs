@@ -1,0 +1,121 @@
+//! The panel shown over every page while the latest change does not pass the check:
+//! each error with its file, row and column, what is wrong and what to do, in Chinese.
+//! Everything from the input is HTML-escaped; the panel is styled by
+//! `/__gongkai/overlay.css`, so it needs no inline style a Content-Security-Policy
+//! could forbid.
+
+use std::fmt::Write;
+
+use crate::check::{Finding, Findings};
+
+/// At most this many errors are listed on the page; the terminal has them all.
+const MAX_LISTED: usize = 100;
+
+/// The overlay HTML for a failed rebuild.
+pub fn overlay_html(findings: &Findings) -> String {
+    let errors: Vec<&Finding> = findings.items.iter().filter(|f| f.is_error()).collect();
+    let mut html = String::new();
+    html.push_str(
+        "<aside id=\"gongkai-overlay\" class=\"gongkai-overlay\" role=\"alert\" \
+         aria-labelledby=\"gongkai-overlay-title\">",
+    );
+    let _ = write!(
+        html,
+        "<h2 id=\"gongkai-overlay-title\">预览未更新：检查发现 {} 个错误</h2>\
+         <p>下面是上一次成功生成的网站。请按列出的问题修改文件，保存后会自动重新检查并刷新本页。</p>",
+        errors.len()
+    );
+    html.push_str(
+        "<table><thead><tr><th scope=\"col\">文件</th><th scope=\"col\">行</th>\
+         <th scope=\"col\">列</th><th scope=\"col\">问题与处理办法</th></tr></thead><tbody>",
+    );
+    for finding in errors.iter().take(MAX_LISTED) {
+        let file = finding
+            .file
+            .as_ref()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "（全站）".to_string());
+        let row = finding.row.map(|r| r.to_string()).unwrap_or_default();
+        let column = finding.column.as_deref().unwrap_or("");
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}",
+            escape_html(&file),
+            row,
+            escape_html(column),
+            escape_html(&finding.message)
+        );
+        if let Some(value) = &finding.value {
+            let _ = write!(html, "（内容：「{}」）", escape_html(value));
+        }
+        if let Some(help) = &finding.help {
+            let _ = write!(html, "<br>处理办法：{}", escape_html(help));
+        }
+        html.push_str("</td></tr>");
+    }
+    html.push_str("</tbody></table>");
+    if errors.len() > MAX_LISTED {
+        let _ = write!(
+            html,
+            "<p>另有 {} 个错误未列出，完整列表见运行 gongkai serve 的窗口。</p>",
+            errors.len() - MAX_LISTED
+        );
+    }
+    html.push_str("</aside>");
+    html
+}
+
+/// Escapes text for HTML element content and quoted attributes. (tera's escaper also
+/// rewrites `/`, which would make file paths in the overlay unsearchable.)
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_errors_escaped_with_place() {
+        let mut findings = Findings::default();
+        findings.push(
+            Finding::error("date-invalid", "无法识别的日期 <b>")
+                .in_file("content/registers/2025-01/甲村.csv")
+                .at_row(4)
+                .in_column("发现日期")
+                .with_value("2025-13-01")
+                .with_help("请写成 2025-01-31"),
+        );
+        findings.push(Finding::warning("five-missing", "不应出现在浮层中"));
+        let html = overlay_html(&findings);
+        assert!(html.contains("检查发现 1 个错误"));
+        assert!(html.contains("content/registers/2025-01/甲村.csv"));
+        assert!(html.contains("<td>4</td><td>发现日期</td>"));
+        assert!(html.contains("无法识别的日期 &lt;b&gt;"));
+        assert!(html.contains("2025-13-01"));
+        assert!(html.contains("处理办法：请写成 2025-01-31"));
+        assert!(!html.contains("不应出现"));
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let mut findings = Findings::default();
+        for i in 0..(MAX_LISTED + 5) {
+            findings.push(Finding::error("x", format!("错误{i}")));
+        }
+        let html = overlay_html(&findings);
+        assert!(html.contains("另有 5 个错误未列出"));
+        assert!(html.contains("（全站）"));
+    }
+}
