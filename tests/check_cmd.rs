@@ -38,11 +38,17 @@ fn clean_site_passes_with_notes_only() {
     let site = TempSite::copy_of("town");
     let (code, report) = check_json(site.root());
     assert_eq!(
-        report["summary"]["errors"], 0,
+        report["summary"]["errors"],
+        0,
         "{}",
         serde_json::to_string_pretty(&report).unwrap()
     );
-    assert_eq!(report["summary"]["warnings"], 0, "{}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(
+        report["summary"]["warnings"],
+        0,
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
     assert_eq!(code, 0);
     // 3 + 2 + 4 + 1 + 3 + 2 data rows; site.toml + 6 registers + 3 notices.
     assert_eq!(report["summary"]["rows"], 15);
@@ -66,17 +72,30 @@ fn human_report_ends_with_summary_line() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     let last = stdout.trim_end().lines().last().unwrap();
-    assert!(last.starts_with("读取文件 10 个、台账 15 行；错误 0 个，警告 0 个"), "{last}");
+    assert!(
+        last.starts_with("读取文件 10 个、台账 15 行；错误 0 个，警告 0 个"),
+        "{last}"
+    );
 }
 
 #[test]
 fn bad_date_names_file_row_column_and_shows_cell() {
     let site = TempSite::copy_of("town");
     // Row 4 of a file with a title line, a 填报单位 line and the header.
-    site.edit("content/registers/2025-03/甲村.csv", "2025年3月20日", "2025年13月20日");
+    site.edit(
+        "content/registers/2025-03/甲村.csv",
+        "2025年3月20日",
+        "2025年13月20日",
+    );
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    let f = expect_finding(&report, "error", "2025-03/甲村.csv", Some(4), Some("完成日期"));
+    let f = expect_finding(
+        &report,
+        "error",
+        "2025-03/甲村.csv",
+        Some(4),
+        Some("完成日期"),
+    );
     assert_eq!(f["value"], "2025年13月20日");
 
     let out = gongkai(&["check", "--root", site.root().to_str().unwrap()]);
@@ -92,7 +111,13 @@ fn bad_date_in_gbk_file_is_reported_in_chinese() {
     site.edit("content/registers/2025-01/甲村.csv", "2025/1/20", "下月底");
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    let f = expect_finding(&report, "error", "2025-01/甲村.csv", Some(5), Some("整改期限"));
+    let f = expect_finding(
+        &report,
+        "error",
+        "2025-01/甲村.csv",
+        Some(5),
+        Some("整改期限"),
+    );
     assert_eq!(f["value"], "下月底");
 }
 
@@ -102,7 +127,13 @@ fn unparseable_number_is_an_error() {
     site.edit("content/registers/2025-03/执法队.csv", ",0.3,", ",三千元,");
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    expect_finding(&report, "error", "2025-03/执法队.csv", Some(3), Some("整改资金"));
+    expect_finding(
+        &report,
+        "error",
+        "2025-03/执法队.csv",
+        Some(3),
+        Some("整改资金"),
+    );
 }
 
 #[test]
@@ -111,7 +142,13 @@ fn unknown_status_is_an_error() {
     site.edit("content/registers/2025-02/执法队.csv", "已整改", "处理中");
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    expect_finding(&report, "error", "2025-02/执法队.csv", Some(2), Some("整改状态"));
+    expect_finding(
+        &report,
+        "error",
+        "2025-02/执法队.csv",
+        Some(2),
+        Some("整改状态"),
+    );
 }
 
 #[test]
@@ -120,8 +157,20 @@ fn duplicate_id_in_a_month_is_an_error() {
     site.edit("content/registers/2025-03/执法队.csv", "ZF-003", "JC-004");
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    let f = expect_finding(&report, "error", "2025-03/执法队.csv", Some(3), None);
-    assert!(f["message"].as_str().unwrap().contains("JC-004"), "{f}");
+    // Reported once, at the later of the two rows, naming both places.
+    let dup: Vec<&Value> = findings_of(&report, "error")
+        .into_iter()
+        .filter(|f| f["value"] == "JC-004")
+        .collect();
+    assert_eq!(
+        dup.len(),
+        1,
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    let message = dup[0]["message"].as_str().unwrap();
+    assert!(message.contains("执法队.csv 第 3 行"), "{message}");
+    assert!(message.contains("甲村.csv 第 6 行"), "{message}");
 }
 
 #[test]
@@ -134,7 +183,13 @@ fn rectified_without_done_date_is_an_error() {
     );
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    expect_finding(&report, "error", "2025-02/执法队.csv", Some(2), Some("完成日期"));
+    expect_finding(
+        &report,
+        "error",
+        "2025-02/执法队.csv",
+        Some(2),
+        Some("完成日期"),
+    );
 }
 
 #[test]
@@ -143,7 +198,13 @@ fn closed_without_approver_is_an_error() {
     site.edit("content/registers/2025-03/执法队.csv", "吴审核", "");
     let (code, report) = check_json(site.root());
     assert_eq!(code, 1);
-    expect_finding(&report, "error", "2025-03/执法队.csv", Some(2), Some("审核人"));
+    expect_finding(
+        &report,
+        "error",
+        "2025-03/执法队.csv",
+        Some(2),
+        Some("审核人"),
+    );
 }
 
 #[test]
@@ -161,10 +222,21 @@ fn vanished_hazard_is_an_error_naming_hazard_and_months() {
         .into_iter()
         .filter(|f| f["message"].as_str().unwrap().contains("JC-004"))
         .collect();
-    assert_eq!(vanished.len(), 1, "{}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(
+        vanished.len(),
+        1,
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
     let message = vanished[0]["message"].as_str().unwrap();
-    assert!(message.contains("2025-02") || message.contains("2025年2月"), "{message}");
-    assert!(message.contains("2025-03") || message.contains("2025年3月"), "{message}");
+    assert!(
+        message.contains("2025-02") || message.contains("2025年2月"),
+        "{message}"
+    );
+    assert!(
+        message.contains("2025-03") || message.contains("2025年3月"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -183,20 +255,36 @@ fn gap_in_disclosure_names_the_month() {
                 .as_str()
                 .is_some_and(|m| m.contains("2025-02") || m.contains("2025年2月"))
     });
-    assert!(gap.is_some(), "{}", serde_json::to_string_pretty(&report).unwrap());
+    assert!(
+        gap.is_some(),
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
 }
 
 #[test]
 fn closed_hazard_reappearing_open_is_a_warning() {
     let site = TempSite::copy_of("town");
+    // Reopened in the latest month, so it cannot also vanish afterwards.
     site.edit(
-        "content/registers/2025-02/执法队.csv",
+        "content/registers/2025-03/执法队.csv",
         "\n",
         "\nZF-002,粉尘涉爆车间除尘系统未设置锁气卸灰装置,示例县木业加工厂,丙村,冶金工贸,重大,上级交办,,,45660,加装锁气卸灰装置,周厂长,1.2,2025-03-20,粉尘爆炸应急预案,整改中,再次发现,,,,\n",
     );
     let (code, report) = check_json(site.root());
-    assert_eq!(code, 0, "{}", serde_json::to_string_pretty(&report).unwrap());
-    let f = expect_finding(&report, "warning", "2025-02/执法队.csv", Some(2), None);
+    assert_eq!(
+        code,
+        0,
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap()
+    );
+    let f = expect_finding(
+        &report,
+        "warning",
+        "2025-03/执法队.csv",
+        Some(2),
+        Some("整改状态"),
+    );
     assert!(f["message"].as_str().unwrap().contains("ZF-002"));
 }
 
@@ -215,7 +303,9 @@ fn undecodable_register_is_an_error_naming_the_file() {
     let site = TempSite::copy_of("town");
     std::fs::write(
         site.path("content/registers/2025-03/坏文件.csv"),
-        [0xff_u8, 0xfe, 0x00, 0xd8, 0x81, 0x30, 0xff, 0xff, 0x00, 0x00, 0x9f],
+        [
+            0xff_u8, 0xfe, 0x00, 0xd8, 0x81, 0x30, 0xff, 0xff, 0x00, 0x00, 0x9f,
+        ],
     )
     .unwrap();
     let (code, report) = check_json(site.root());
