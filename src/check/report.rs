@@ -71,6 +71,8 @@ pub fn write_text(
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    // Advice that repeats (the same kind of note on thirty files) is said once.
+    let mut helped = std::collections::HashSet::new();
     for finding in &findings.items {
         writeln!(out, "{}", heading(finding))?;
         if finding.snippet.is_some() {
@@ -92,7 +94,9 @@ pub fn write_text(
             }
         }
         if let Some(help) = &finding.help {
-            writeln!(out, "  处理办法：{help}")?;
+            if finding.severity != Severity::Note || helped.insert((finding.code, help)) {
+                writeln!(out, "  处理办法：{help}")?;
+            }
         }
         writeln!(out)?;
     }
