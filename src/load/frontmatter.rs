@@ -246,10 +246,10 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
 /// Parses a TOML text (front matter or a whole `NAME.toml`) whose first line is line
 /// `first_line` of the file, into its top-level entries.
 pub fn parse_toml(text: &str, first_line: usize) -> Result<Vec<Entry>, SyntaxError> {
-    // TOML 1.0 allows only ASCII bare keys, but staff write `标题 = "…"`: when the text does
-    // not parse as is, quote such keys (line numbers are unchanged) and try again.
+    // Staff type front matter with a Chinese input method: when the text does not parse
+    // as is, repair the usual slips (see `repair_toml`) and try again.
     let table: toml::Table = toml::from_str(text)
-        .or_else(|err| toml::from_str(&quote_unicode_keys(text)).map_err(|_| err))
+        .or_else(|err| toml::from_str(&repair_toml(text)).map_err(|_| err))
         .map_err(|err| {
         let line = err
             .span()
@@ -291,17 +291,26 @@ fn parse_yaml(text: &str, first_line: usize) -> Result<Vec<Entry>, SyntaxError> 
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: serde_norway::Value = serde_norway::from_str(text).map_err(|err| {
-        syntax_error(
-            err.location()
-                .map(|l| l.line().saturating_sub(1))
-                .unwrap_or(0),
-        )
-    })?;
-    let mapping = match value {
-        serde_norway::Value::Mapping(m) => m,
-        serde_norway::Value::Null => return Ok(Vec::new()),
-        _ => return Err(syntax_error(0)),
+    // Staff type front matter with a Chinese input method: when the text is not a valid
+    // mapping as is, repair the usual slips (see `repair_yaml`) and try again.
+    let parse = |text: &str| match serde_norway::from_str::<serde_norway::Value>(text) {
+        Ok(serde_norway::Value::Mapping(m)) => Ok(Some(m)),
+        Ok(serde_norway::Value::Null) => Ok(None),
+        Ok(_) => Err(0),
+        // libyaml places a duplicate key at the start of the mapping: point at the
+        // repeated key instead.
+        Err(err) if err.to_string().contains("duplicate") => {
+            Err(duplicate_key_line(text).unwrap_or(0))
+        }
+        Err(err) => Err(err
+            .location()
+            .map(|l| l.line().saturating_sub(1))
+            .unwrap_or(0)),
+    };
+    let mapping = match parse(text).or_else(|line| parse(&repair_yaml(text)).map_err(|_| line)) {
+        Ok(Some(mapping)) => mapping,
+        Ok(None) => return Ok(Vec::new()),
+        Err(line) => return Err(syntax_error(line)),
     };
     Ok(mapping
         .into_iter()
@@ -366,9 +375,12 @@ fn text_value(s: String) -> Value {
     }
 }
 
-/// Quotes bare keys that contain non-ASCII characters (`标题 = "x"` → `"标题" = "x"`), outside
-/// multi-line strings.
-fn quote_unicode_keys(text: &str) -> String {
+/// Repairs what a Chinese input method does to TOML, line by line (so line numbers stay):
+/// a bare non-ASCII key is quoted (`标题 = …`; TOML 1.0 allows only ASCII bare keys), a
+/// full-width `＝` becomes `=`, and a value that is not valid TOML on its own
+/// (`标题 = 关于……的通知`, `date = 2024年2月1日`, `“…”` quotes) becomes a string. Lines
+/// inside multi-line strings are left alone. Used only when the text does not parse as is.
+fn repair_toml(text: &str) -> String {
     let mut in_multiline = false;
     let mut out = Vec::new();
     for line in text.split('\n') {
@@ -376,19 +388,69 @@ fn quote_unicode_keys(text: &str) -> String {
         if line.matches("\"\"\"").count() % 2 == 1 || line.matches("'''").count() % 2 == 1 {
             in_multiline = !in_multiline;
         }
-        let rewritten = (!was_in_multiline)
-            .then(|| {
-                let (key, rest) = line.split_once('=')?;
-                let trimmed = key.trim();
-                let bare = !trimmed.is_empty()
-                    && !trimmed.is_ascii()
-                    && !trimmed.contains(['"', '\'', '[', '#', '.']);
-                bare.then(|| format!("\"{trimmed}\" ={rest}"))
-            })
-            .flatten();
+        let rewritten = if was_in_multiline || line.trim_start().starts_with(['#', '[']) {
+            None
+        } else {
+            repair_toml_line(line)
+        };
         out.push(rewritten.unwrap_or_else(|| line.to_string()));
     }
     out.join("\n")
+}
+
+fn repair_toml_line(line: &str) -> Option<String> {
+    let at = line.find(['=', '＝'])?;
+    let key = line[..at].trim();
+    let rest = line[at..].trim_start_matches(['=', '＝']).trim();
+    if key.is_empty() || key.contains(['"', '\'', '[', '#']) {
+        return None;
+    }
+    let key = if key.is_ascii() {
+        key.to_string()
+    } else {
+        format!("\"{key}\"")
+    };
+    let valid = toml::from_str::<toml::Table>(&format!("x = {rest}")).is_ok();
+    let value = if valid {
+        rest.to_string()
+    } else {
+        let inner = rest
+            .strip_prefix(['“', '”', '"'])
+            .and_then(|r| r.strip_suffix(['“', '”', '"']))
+            .unwrap_or(rest);
+        format!("\"{}\"", inner.replace('\\', "\\\\").replace('"', "\\\""))
+    };
+    Some(format!("{key} = {value}"))
+}
+
+/// Repairs what a Chinese input method does to YAML, line by line: a full-width `：`
+/// after a top-level key becomes `: `, and `key:value` gets its missing space. Used only
+/// when the text does not parse as is.
+fn repair_yaml(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            if line.starts_with([' ', '\t', '#', '-', '"', '\'']) {
+                return line.to_string();
+            }
+            let colon = line.find([':', '：']);
+            match colon {
+                Some(at) => {
+                    let sep = line[at..].chars().next().map_or(1, char::len_utf8);
+                    let value = line[at + sep..].trim();
+                    // Quote the value unless it already is a quoted or flow value:
+                    // every field takes text, and text cannot break the syntax.
+                    let value = if value.is_empty() || value.starts_with(['"', '\'', '[', '{']) {
+                        value.to_string()
+                    } else {
+                        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+                    };
+                    format!("{}: {value}", &line[..at])
+                }
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// 0-based line of byte `offset` in `text`.
@@ -398,6 +460,19 @@ fn line_of_offset(text: &str, offset: usize) -> usize {
         end -= 1;
     }
     text[..end].matches('\n').count()
+}
+
+/// 0-based line of the first top-level YAML key written a second time.
+fn duplicate_key_line(text: &str) -> Option<usize> {
+    let mut seen = std::collections::HashSet::new();
+    text.lines().enumerate().find_map(|(i, line)| {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            return None;
+        }
+        let (key, _) = line.split_once(':')?;
+        let key = key.trim().trim_matches(['"', '\'']);
+        (!seen.insert(key.to_string())).then_some(i)
+    })
 }
 
 /// 0-based line of a top-level key: the first unindented line that starts with the key
@@ -412,7 +487,7 @@ fn key_line(text: &str, key: &str) -> usize {
                 .or_else(|| line.strip_prefix(&format!("'{key}'")));
             rest.is_some_and(|r| {
                 let r = r.trim_start();
-                r.starts_with('=') || r.starts_with(':')
+                r.starts_with(['=', ':', '＝', '：'])
             })
         })
         .unwrap_or(0)
@@ -518,18 +593,61 @@ mod tests {
 
     #[test]
     fn invalid_toml_reports_the_file_line() {
-        // Line 3 of the file: a string without quotes.
-        let err = parse("+++\ntitle = \"x\"\ndate = 2024年2月1日\n+++\n").unwrap_err();
+        // Line 3 of the file: the same key twice.
+        let err = parse("+++\ntitle = \"x\"\ntitle = \"y\"\n+++\n").unwrap_err();
         assert_eq!(err.line, 3);
-        assert_eq!(err.text.as_deref(), Some("date = 2024年2月1日"));
+        assert_eq!(err.text.as_deref(), Some("title = \"y\""));
+        let err = parse("+++\ntitle = \"x\"\n[extra\n+++\n").unwrap_err();
+        assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn input_method_slips_in_toml_are_repaired() {
+        let doc = parse(
+            "+++\n标题 = 关于开展排查的通知\n日期 ＝ 2024年2月1日\n文号 = “南政发〔2024〕3号”\n草稿 = false\n+++\n",
+        )
+        .unwrap();
+        let values: Vec<_> = doc
+            .entries
+            .iter()
+            .map(|e| (e.field, e.value.clone(), e.line))
+            .collect();
+        assert!(values.contains(&(
+            Some(Field::Title),
+            Value::Text("关于开展排查的通知".into()),
+            2
+        )));
+        assert!(values.contains(&(Some(Field::Date), Value::Text("2024年2月1日".into()), 3)));
+        assert!(values.contains(&(
+            Some(Field::DocNumber),
+            Value::Text("南政发〔2024〕3号".into()),
+            4
+        )));
+        assert!(values.contains(&(Some(Field::Draft), Value::Bool(false), 5)));
+    }
+
+    #[test]
+    fn input_method_slips_in_yaml_are_repaired() {
+        let doc =
+            parse("---\n标题：关于开展排查的通知\n成文日期:2024-02-01\n栏目: 通知: 公告\n---\n")
+                .unwrap();
+        assert_eq!(doc.entries.len(), 3);
+        assert_eq!(
+            doc.entries[0].value,
+            Value::Text("关于开展排查的通知".into())
+        );
+        assert_eq!(doc.entries[1].value, Value::Text("2024-02-01".into()));
+        assert_eq!(doc.entries[1].line, 3);
+        assert_eq!(doc.entries[2].value, Value::Text("通知: 公告".into()));
     }
 
     #[test]
     fn invalid_yaml_reports_the_file_line() {
         let err = parse("---\ntitle: x\ndate: [2024\nfoo: bar\n---\n").unwrap_err();
         assert!(err.line >= 3, "line {}", err.line);
-        let err = parse("---\ntitle: a\ntitle: b\n---\n").unwrap_err();
-        assert!(err.line >= 2);
+        let err = parse("---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n").unwrap_err();
+        assert_eq!(err.line, 4);
+        assert_eq!(err.text.as_deref(), Some("title: b"));
     }
 
     #[test]

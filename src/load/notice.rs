@@ -765,10 +765,10 @@ mod tests {
             codes(&findings),
             vec![("front-matter-missing", Some(1), Severity::Error)]
         );
-        let (_, findings) = parse("+++\ntitle = 通知\n+++\n");
+        let (_, findings) = parse("+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n");
         assert_eq!(
             codes(&findings),
-            vec![("front-matter-syntax", Some(2), Severity::Error)]
+            vec![("front-matter-syntax", Some(3), Severity::Error)]
         );
     }
 
