@@ -109,39 +109,57 @@ pub fn is_editor_litter(name: &str) -> bool {
             .any(|ext| lower.ends_with(ext))
 }
 
+/// A file modified less than this long before a stamp was taken may be modified again
+/// within the same timestamp tick (coarse kernel clocks, 2 s on FAT drives) without its
+/// stamp changing; such a stamp is never trusted (as git treats "racily clean" files).
+const RACY_WINDOW: Duration = Duration::from_secs(3);
+
 /// Every file under one input's folder: relative path, length and modification time.
-/// Two equal stamps mean nothing the file system reports has changed.
+/// An input whose stamp is unchanged (and was not racy) has not changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Stamp(Vec<(PathBuf, u64, Option<SystemTime>)>);
+struct Stamp {
+    entries: Vec<(PathBuf, u64, Option<SystemTime>)>,
+    /// Some file was modified within [`RACY_WINDOW`] of taking the stamp (or has no
+    /// readable time): the stamp cannot vouch for its content.
+    racy: bool,
+}
 
 impl Stamp {
     fn take(root: &Path, input: Input) -> Stamp {
-        let mut entries = Vec::new();
+        let now = SystemTime::now();
+        let mut stamp = Stamp::default();
         let locations: &[&str] = match input {
             Input::Theme => &["themes", "templates", "static"],
             other => &[other.location()],
         };
         for location in locations {
-            let path = root.join(location);
-            // Files that vanish between listing and stat are recorded without metadata:
-            // the stamp still differs from one taken before they appeared.
-            for entry in WalkDir::new(&path)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
+            let walker = WalkDir::new(root.join(location))
+                .follow_links(true)
+                .sort_by_file_name();
+            // Unreadable entries are left out: the loader reports them, and the stamp
+            // changes when they become readable.
+            for entry in walker.into_iter().flatten() {
                 if entry.file_type().is_dir() {
                     continue;
                 }
                 let meta = entry.metadata().ok();
-                entries.push((
+                let modified = meta.as_ref().and_then(|m| m.modified().ok());
+                let recent = modified
+                    .is_none_or(|m| now.duration_since(m).map_or(true, |age| age < RACY_WINDOW));
+                stamp.racy |= recent;
+                stamp.entries.push((
                     load::relative_path(root, entry.path()),
                     meta.as_ref().map_or(0, |m| m.len()),
-                    meta.and_then(|m| m.modified().ok()),
+                    modified,
                 ));
             }
         }
-        Stamp(entries)
+        stamp
+    }
+
+    /// True when what was read at `self` is still what `now` describes.
+    fn still_valid(&self, now: &Stamp) -> bool {
+        !self.racy && self.entries == now.entries
     }
 }
 
@@ -274,7 +292,11 @@ impl Pipeline {
             content_changed |= self.refresh_content(input, config_changed, &dirty, &mut reloaded);
         }
         let theme_stamp = Stamp::take(&self.root, Input::Theme);
-        if self.theme_stamp.as_ref() != Some(&theme_stamp) || dirty.contains(&Input::Theme) {
+        let theme_valid = self
+            .theme_stamp
+            .as_ref()
+            .is_some_and(|old| old.still_valid(&theme_stamp));
+        if !theme_valid || dirty.contains(&Input::Theme) {
             reloaded.push(Input::Theme);
         }
         self.theme_stamp = Some(theme_stamp);
@@ -311,7 +333,7 @@ impl Pipeline {
     fn refresh_config(&mut self, dirty: &[Input], reloaded: &mut Vec<Input>) -> bool {
         let stamp = Stamp::take(&self.root, Input::Config);
         if let Some(slot) = &self.config {
-            if slot.stamp == stamp && !dirty.contains(&Input::Config) {
+            if slot.stamp.still_valid(&stamp) && !dirty.contains(&Input::Config) {
                 return false;
             }
         }
@@ -353,7 +375,8 @@ impl Pipeline {
             Input::Tasks => self.tasks.as_ref().map(|s| &s.stamp),
             Input::Config | Input::Theme => return false,
         };
-        if !config_changed && current == Some(&stamp) && !dirty.contains(&input) {
+        let valid = current.is_some_and(|old| old.still_valid(&stamp));
+        if !config_changed && valid && !dirty.contains(&input) {
             return false;
         }
         let root = self.root.clone();
@@ -540,6 +563,12 @@ mod tests {
         }
     }
 
+    fn backdate(path: &Path, secs: u64) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(secs))
+            .unwrap();
+    }
+
     #[test]
     fn stamp_sees_edit_add_delete_and_rename() {
         let dir = tempfile::tempdir().unwrap();
@@ -547,13 +576,18 @@ mod tests {
         std::fs::create_dir_all(&month).unwrap();
         std::fs::write(month.join("a.csv"), "x").unwrap();
         let first = Stamp::take(dir.path(), Input::Registers);
-        assert_eq!(first, Stamp::take(dir.path(), Input::Registers));
+        assert!(first.racy, "just written");
+        assert!(!first.still_valid(&Stamp::take(dir.path(), Input::Registers)));
+        backdate(&month.join("a.csv"), 60);
+        let old = Stamp::take(dir.path(), Input::Registers);
+        assert!(!old.racy);
+        assert!(old.still_valid(&Stamp::take(dir.path(), Input::Registers)));
         std::fs::write(month.join("a.csv"), "xy").unwrap();
+        backdate(&month.join("a.csv"), 30);
         let edited = Stamp::take(dir.path(), Input::Registers);
-        assert_ne!(first, edited);
+        assert!(!old.still_valid(&edited));
         std::fs::rename(&month, dir.path().join("content/registers/2025-02")).unwrap();
-        let renamed = Stamp::take(dir.path(), Input::Registers);
-        assert_ne!(edited, renamed);
+        assert!(!edited.still_valid(&Stamp::take(dir.path(), Input::Registers)));
         assert_eq!(Stamp::take(dir.path(), Input::Notices), Stamp::default());
     }
 
