@@ -482,6 +482,15 @@ fn incremental_rebuilds_equal_clean_builds() {
         let incremental = pipeline.run();
         let clean = build_once(root, RenderOptions::new(root));
         assert_same(step, &incremental, &clean);
+        // The cache was really used: only what the step touched was read again.
+        let expected: &[Input] = match *step {
+            "edit a register" | "fix the date" | "shift the months" => &[Input::Registers],
+            "add a notice" | "edit the notice" | "rename the notice" => &[Input::Notices],
+            "add a page" => &[Input::Pages],
+            "add a static file" => &[Input::Theme],
+            _ => continue,
+        };
+        assert_eq!(pipeline.stats().reloaded, expected, "{step}");
     }
 }
 
