@@ -79,8 +79,10 @@ pub fn bar_chart(chart: &BarChart) -> String {
         );
         return html;
     }
-    html.push_str(&svg(chart, &id));
+    // Caption first: on a phone the reader should know what the bars are before
+    // scrolling through them.
     let _ = write!(html, "<figcaption id=\"{id}-cap\">{title}</figcaption>");
+    html.push_str(&svg(chart, &id));
     html.push_str(&table(chart));
     html.push_str("</figure>");
     html
@@ -193,7 +195,7 @@ fn patterns(id: &str, count: usize) -> String {
             1 => format!(
                 "<path d=\"M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2\" stroke=\"{c}\" stroke-width=\"2\"/>"
             ),
-            2 => format!("<circle cx=\"3\" cy=\"3\" r=\"1.6\" fill=\"{c}\"/>"),
+            2 => format!("<circle cx=\"1.5\" cy=\"1.5\" r=\"1.3\" fill=\"{c}\"/><circle cx=\"4.5\" cy=\"4.5\" r=\"1.3\" fill=\"{c}\"/>"),
             // Every fourth series is solid again (see `fill`), told apart by its place
             // in the group and its legend line.
             _ => format!("<path d=\"M0,0 l6,6 M6,0 l-6,6\" stroke=\"{c}\" stroke-width=\"1.5\"/>"),

@@ -330,7 +330,11 @@ fn month_json(site: &Disclosure, month: &MonthReport, hazards: Vec<PublishedHaza
         count: hazards.len(),
         hazards,
     };
-    to_json(&document)
+    // Compact: these are for import (a county's 10,000-row month would be several
+    // megabytes larger pretty-printed); the dictionary is for people and is indented.
+    let mut bytes = serde_json::to_vec(&document).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
 }
 
 fn dictionary_json(site: &Disclosure) -> Vec<u8> {
