@@ -323,6 +323,12 @@ fn task_lists() {
             (t("大检查任务清单.csv"), Some(7), e, "task-deadline"),
             (t("大检查任务清单.csv"), Some(8), e, "task-status"),
             (t("无年份.csv"), Some(3), e, "task-deadline-year"),
+            (
+                t("旧清单.toml"),
+                None,
+                Severity::Warning,
+                "task-settings-orphan"
+            ),
             (t("说明.docx"), None, Severity::Note, "content-not-read"),
         ]
     );

@@ -172,6 +172,7 @@ fn is_header(record: &StringRecord) -> bool {
 pub fn load_task_lists(root: &Path, findings: &mut Findings) -> (Vec<TaskList>, usize) {
     let dir = root.join(TASKS_DIR);
     let paths = content_files(root, &dir, &["csv", "txt"], &["toml"], false, findings);
+    warn_orphan_settings(root, &dir, &paths, findings);
     let mut lists = Vec::new();
     let mut files_read = 0;
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
@@ -229,6 +230,27 @@ pub fn load_task_lists(root: &Path, findings: &mut Findings) -> (Vec<TaskList>, 
         });
     }
     (lists, files_read)
+}
+
+/// A `NAME.toml` without its `NAME.csv` is most likely a renamed list: say so.
+fn warn_orphan_settings(root: &Path, dir: &Path, lists: &[PathBuf], findings: &mut Findings) {
+    let settings = content_files(
+        root,
+        dir,
+        &["toml"],
+        &["csv", "txt"],
+        false,
+        &mut Findings::default(),
+    );
+    for path in settings {
+        if !lists.iter().any(|l| l.with_extension("toml") == path) {
+            findings.push(
+                Finding::warning("task-settings-orphan", "找不到与此设置文件同名的任务清单（.csv），设置未使用")
+                    .in_file(relative_path(root, &path))
+                    .with_help("设置文件要与任务清单同名，例如 大检查.csv 配 大检查.toml；请改名或删除此文件。"),
+            );
+        }
+    }
 }
 
 /// What `NAME.toml` says about a list.

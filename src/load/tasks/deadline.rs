@@ -27,7 +27,8 @@ pub fn parse_deadline(text: &str, year: Option<i32>) -> Result<TaskDeadline, Dea
     if is_blank(text) {
         return Ok(TaskDeadline::None);
     }
-    let s = normalize_header(text);
+    // Lists copied from a web page keep their markup (`<p>5月底前</p>` in seed 002).
+    let s = strip_tags(&normalize_header(text));
     if s.starts_with("长期") || matches!(s.as_str(), "常态化" | "持续推进" | "持续开展" | "持续")
     {
         return Ok(TaskDeadline::Ongoing);
@@ -96,6 +97,21 @@ pub fn parse_deadline(text: &str, year: Option<i32>) -> Result<TaskDeadline, Dea
 enum Day {
     Last,
     Of(u32),
+}
+
+/// Removes `<…>` tags.
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Drops what follows the deadline proper: `前`, `之前`, `以前`, `完成`, `为止`, `止`.
@@ -232,6 +248,12 @@ mod tests {
         assert_eq!(read("第三季度"), Ok(date(2024, 9, 30)));
         assert_eq!(read("一季度末"), Ok(date(2024, 3, 31)));
         assert_eq!(read("第4季度"), Ok(date(2024, 12, 31)));
+    }
+
+    #[test]
+    fn markup_from_web_pages_is_ignored() {
+        assert_eq!(read("<p>5月底前</p>"), Ok(date(2024, 5, 31)));
+        assert_eq!(read("<p>长期坚持</p>"), Ok(TaskDeadline::Ongoing));
     }
 
     #[test]
