@@ -157,7 +157,7 @@ out_stats() {
   local html bytes
   html=$(find "$1" -type f -name '*.html' | wc -l)
   bytes=$(find "$1" -type f -printf '%s\n' | awk '{s+=$1} END{printf "%d", s}')
-  printf '%s %s' "$html" "$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')"
+  printf '%s %s\n' "$html" "$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')"
 }
 
 not_implemented() { grep -qE '尚未实现|not yet implemented|not implemented' "$1"; }
@@ -180,7 +180,7 @@ bench_check() {
 }
 
 bench_build() {
-  local size=$1 site=$SCRATCH/corpus/$1 out=$SCRATCH/out/gongkai-$1
+  local size=$1 site=$SCRATCH/corpus/$1 out=$SCRATCH/out/gongkai-$1 html mib
   rm -rf "$out"; sync
   timed "build-$size" "$GONGKAI" build --root "$site" --out "$out"
   if [ "$RUN_RC" -eq 0 ]; then
@@ -220,7 +220,7 @@ bench_hugo() {
   rss=$(sed -n 's/.*max_rss_kb=\([0-9]*\).*/\1/p' "$log")
   html=$(sed -n 's/^html=\([0-9]*\).*/\1/p' "$log")
   bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$log")
-  version=$(sed -n 's/.*hugo=\(v[^ ]*\).*/\1/p' "$log")
+  version=$(sed -n 's/.*hugo=\(v[0-9.]*\).*/\1/p' "$log")
   if [ $rc -eq 0 ]; then
     row "Hugo ${version}" "$size" "$wall" "$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')" "$html" \
       "$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')" "ok"
@@ -250,9 +250,9 @@ done
   printf -- '- 机器：%s 核，%s，内存 %s\n' "$(nproc)" \
     "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" \
     "$(free -h | awk '/^Mem:/{print $2}')"
-  printf -- '- gongkai：%s（提交 %s）；语料种子 %s；草稿/临时目录 %s\n' \
+  printf -- '- gongkai：%s（提交 %s）；语料种子 %s；临时目录 %s\n' \
     "$("$GONGKAI" --version 2>/dev/null || echo '?')" \
-    "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" "$SEED" "$SCRATCH"
+    "$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')" "$SEED" "$SCRATCH"
   printf -- '- 命令：bench/run.sh %s（ROUNDS=%s CHECK_RUNS=%s TOOLS="%s"）\n\n' \
     "${SIZES[*]}" "$ROUNDS" "$CHECK_RUNS" "$TOOLS"
   printf '| 工具 | 语料 | 用时（秒） | 内存峰值（MiB） | HTML 文件 | 输出（MiB） | 结果 |\n'
