@@ -105,7 +105,7 @@ pub fn write_text(
 
 /// `错误 content/registers/2024-05/东庄村.csv 第 7 行「完成日期」列 [status-done-missing]`
 fn heading(finding: &Finding) -> String {
-    let mut heading = format!("{}", finding.severity.label());
+    let mut heading = finding.severity.label().to_string();
     if let Some(file) = &finding.file {
         heading.push(' ');
         heading.push_str(&file.to_string_lossy());
