@@ -539,3 +539,64 @@ proptest! {
         read_bytes(bytes);
     }
 }
+
+/// Twelve months of ten thousand rows (about 30 MB, half of it GBK). Run with
+/// `cargo test --release --test load_registers -- --ignored --nocapture` to measure.
+#[test]
+#[ignore = "timing; run in release mode"]
+fn twelve_months_of_ten_thousand_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "序号,编号,隐患名称,单位名称,所在村,行业领域,隐患等级,隐患来源,挂牌督办,发现日期,整改措施,责任人,整改资金（万元）,整改时限,应急预案,整改状态,整改进度,完成日期,备注,举报人\r\n";
+    let mut bytes_total = 0;
+    for month in 1..=12u32 {
+        let folder = dir
+            .path()
+            .join(format!("content/registers/2024-{month:02}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for part in 0..2 {
+            let mut text = format!("南庄镇重大事故隐患台账（2024年{month}月）,,,,\r\n{header}");
+            for i in 0..5_000 {
+                let n = part * 5_000 + i;
+                text.push_str(&format!(
+                    "{n},NZ-{n:05},第{n}号车间配电箱未接地、电缆老化破损，存在触电和火灾风险,南庄镇第{i}机械制造有限公司,东庄村,工贸,{},企业自查,否,2024/{month}/{},\"更换电缆，重新接地，加装漏电保护器，并组织全员安全培训\",张{i},１２.５,2024年12月31日,触电事故现场处置方案,整改中,已完成{}%,,\"复查时发现，仍需跟踪\",李{i}\r\n",
+                    if n % 10 == 0 { "重大" } else { "一般隐患" },
+                    1 + n % 28,
+                    n % 100,
+                ));
+            }
+            let bytes = if part == 0 {
+                encoding_rs::GB18030.encode(&text).0.into_owned()
+            } else {
+                text.into_bytes()
+            };
+            bytes_total += bytes.len();
+            std::fs::write(folder.join(format!("part{part}.csv")), bytes).unwrap();
+        }
+    }
+    // The best of three runs: the machine may be busy with other work.
+    let mut best = std::time::Duration::MAX;
+    let mut result = None;
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        result = Some(load(dir.path()));
+        best = best.min(started.elapsed());
+    }
+    let (registers, files, findings) = result.unwrap();
+    let elapsed = best;
+    println!(
+        "loaded {files} files, {:.1} MB, {} rows in {elapsed:?}",
+        bytes_total as f64 / 1e6,
+        registers.iter().map(|r| r.records.len()).sum::<usize>()
+    );
+    assert!(
+        findings.items.is_empty(),
+        "{:?}",
+        &findings.items[..3.min(findings.items.len())]
+    );
+    assert_eq!(files, 24);
+    assert_eq!(
+        registers.iter().map(|r| r.records.len()).sum::<usize>(),
+        120_000
+    );
+    assert_eq!(registers[0].records[0].funds, Some(12.5));
+}

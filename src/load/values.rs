@@ -118,7 +118,7 @@ fn ymd_with_separators(s: &str) -> Option<NaiveDate> {
     let mut year_digits = 0;
     let mut current: Option<u32> = None;
     let mut digits = 0;
-    let mut seps = Vec::with_capacity(3);
+    let mut seps = ['\0'; 3];
     for c in s.chars() {
         if let Some(d) = c.to_digit(10) {
             digits += 1;
@@ -139,7 +139,7 @@ fn ymd_with_separators(s: &str) -> Option<NaiveDate> {
             parts[count] = value;
             count += 1;
             digits = 0;
-            seps.push(c);
+            seps[count - 1] = c;
         } else {
             return None;
         }
@@ -156,9 +156,10 @@ fn ymd_with_separators(s: &str) -> Option<NaiveDate> {
     }
     // The separators must be consistent: `2024-5-12`, `2024/5/12`, `2024.5.12`,
     // `2024年5月12日` (the 日 optional). A mix like `2024-5/12` is more likely a typo.
-    let ok = match seps.as_slice() {
-        [a, b] | [a, b, _] if a == b && matches!(a, '-' | '/' | '.') => seps.len() == 2,
-        ['年', '月'] | ['年', '月', '日' | '号'] => true,
+    // `seps` holds the separators seen; a trailing one (`日`) is the third.
+    let ok = match seps {
+        [a, b, '\0'] if a == b && matches!(a, '-' | '/' | '.') => true,
+        ['年', '月', '\0' | '日' | '号'] => true,
         _ => false,
     };
     if !ok {
@@ -228,14 +229,23 @@ fn valid_integer_part(s: &str) -> bool {
 }
 
 /// The key enumerated values are matched on: NFKC with all white space removed.
-fn enum_key(text: &str) -> String {
-    crate::load::normalize_header(text)
+/// Borrows when the text is already in that form (the common case: these are read for
+/// every row).
+fn enum_key(text: &str) -> Cow<'_, str> {
+    let t = text.trim();
+    let plain = !t.contains(char::is_whitespace)
+        && (t.is_ascii() || is_nfkc_quick(t.chars()) == IsNormalized::Yes);
+    if plain {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(crate::load::normalize_header(t))
+    }
 }
 
 /// Reads 隐患等级: 重大 / 重大隐患 / 重大事故隐患 → [`Level::Major`], 一般 / 一般隐患 /
 /// 一般事故隐患 → [`Level::General`].
 pub fn parse_level(text: &str) -> Option<Level> {
-    match enum_key(text).as_str() {
+    match enum_key(text).as_ref() {
         "重大" | "重大隐患" | "重大事故隐患" | "重大安全隐患" | "重大生产安全事故隐患" => {
             Some(Level::Major)
         }
@@ -253,7 +263,7 @@ pub const LEVEL_VALUES: &str =
 /// Reads 隐患来源 in its four canonical forms and the obvious variants (企业自查自报,
 /// 自查, 执法, 举报, 交办, 上级交办件 …).
 pub fn parse_source(text: &str) -> Option<Source> {
-    match enum_key(text).as_str() {
+    match enum_key(text).as_ref() {
         "企业自查" | "企业自查自报" | "自查" | "自查自报" | "企业自报" | "自报" => {
             Some(Source::SelfInspection)
         }
@@ -276,7 +286,7 @@ pub const SOURCE_VALUES: &str = "企业自查、执法检查、群众举报、�
 /// Reads 整改状态: 未整改, 整改中, 已整改, 已销号 and variants (正在整改, 整改完成,
 /// 已完成整改, 已完成, 销号 …). Blank is the caller's business.
 pub fn parse_status(text: &str) -> Option<Status> {
-    match enum_key(text).as_str() {
+    match enum_key(text).as_ref() {
         "未整改" | "未开始" | "待整改" | "尚未整改" | "未完成" | "未完成整改" => {
             Some(Status::NotStarted)
         }
