@@ -643,3 +643,50 @@ fn empty_site_builds() {
     let m = build(s);
     assert!(m.months.is_empty() && m.hazards.is_empty() && m.latest().is_none());
 }
+
+/// Twelve months of ten thousand rows: one pass, hash maps by id. The bound is loose
+/// enough for an unoptimised test build on a busy machine; release builds take tens of
+/// milliseconds.
+#[test]
+fn twelve_months_of_ten_thousand_rows_builds_quickly() {
+    let mut s = site();
+    // Two files a month, each in descending id order, so the model has to sort.
+    s.registers = (1..=12)
+        .flat_map(|m| [(m, 0), (m, 1)])
+        .map(|(m, half)| {
+            let rows = (0..10_000)
+                .rev()
+                .filter(|i| i % 2 == half)
+                .map(|i| {
+                    let r = rec(&format!("NZ-{i}"))
+                        .place(Some(["东庄村", "西庄村", "南河村"][i % 3]), "工贸")
+                        .source(Some(Source::ALL[i % 4]), i % 7 == 0, Some(Level::Major))
+                        .found(date(2024, 1, 1))
+                        .deadline(date(2024, 6, 30));
+                    if i % 12 < m as usize {
+                        r.status(Status::Rectified).done(date(2024, m, 1))
+                    } else {
+                        r
+                    }
+                })
+                .collect();
+            file(ym(2024, m), ["东片.csv", "西片.csv"][half], rows)
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let m = build(s);
+    let elapsed = start.elapsed();
+    eprintln!("model::build: 120000 rows in {elapsed:?}");
+    assert_eq!(m.months.len(), 12);
+    assert_eq!(m.hazards.len(), 10_000);
+    let dec = m.latest().unwrap();
+    assert_eq!(dec.stats.total.listed, 10_000);
+    // By December every hazard has i % 12 < 12: all rectified.
+    assert_eq!(dec.stats.total.rectified, 10_000);
+    let june = m.month(ym(2024, 6)).unwrap();
+    assert_eq!(june.entries[2].record.id, "NZ-2");
+    // June: rectified when i % 12 < 6: 833 full cycles of 12 (0..=9995) give 4998, and
+    // 9996..=9999 (i % 12 = 0..=3) give 4 more.
+    assert_eq!(june.stats.total.rectified, 5_002);
+    assert!(elapsed.as_secs_f64() < 3.0, "took {elapsed:?}");
+}

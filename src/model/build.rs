@@ -45,13 +45,12 @@ pub fn build(site: LoadedSite) -> Disclosure {
             let previous_index = history::index(previous);
             let previous_entries = previous.map(|p| p.entries.as_slice()).unwrap_or(&[]);
             let files_info = files.iter().map(file_info).collect();
-            let mut records: Vec<HazardRecord> =
-                files.into_iter().flat_map(|f| f.records).collect();
-            records.sort_by(|a, b| compare_ids(&a.id, &b.id));
-            let entries: Vec<HazardEntry> = records
+            let mut entries: Vec<HazardEntry> = files
                 .into_iter()
+                .flat_map(|f| f.records)
                 .map(|record| entry(record, due, &previous_index))
                 .collect();
+            sort_by_id(&mut entries);
             let changes = history::changes(&previous_index, previous_entries, &entries);
             cumulative.update(&entries);
             let stats = stats::month_stats(&entries, &cumulative);
@@ -81,6 +80,40 @@ pub fn build(site: LoadedSite) -> Disclosure {
         notices,
         pages,
         tasks,
+    }
+}
+
+/// Puts entries in [`compare_ids`] order (stable: a duplicate id keeps file order).
+///
+/// Sorts indices, then applies the permutation in place: an entry is several hundred
+/// bytes, and sorting the entries themselves would move each one many times.
+fn sort_by_id(entries: &mut [HazardEntry]) {
+    fn id(e: &HazardEntry) -> &str {
+        e.record.id.as_str()
+    }
+    if entries.is_sorted_by(|a, b| compare_ids(id(a), id(b)) != Ordering::Greater) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| compare_ids(id(&entries[a]), id(&entries[b])));
+    permute(entries, &mut order);
+}
+
+/// Rearranges `items` so that position `k` holds what was at `order[k]`. `order` must
+/// be a permutation of `0..items.len()`; it is used up (every slot ends as `k`).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        // Follow the cycle through `start`; `order[k] == k` marks a settled slot.
+        let mut k = start;
+        while order[k] != k {
+            let source = order[k];
+            order[k] = k;
+            if source == start {
+                break;
+            }
+            items.swap(k, source);
+            k = source;
+        }
     }
 }
 
@@ -157,18 +190,100 @@ pub fn compare_ids(a: &str, b: &str) -> Ordering {
 }
 
 /// Splits off the leading run of ASCII digits or of non-digits. `s` is not empty.
+/// Works on bytes: no byte of a multi-byte UTF-8 character is an ASCII digit, so a
+/// digit/non-digit boundary is always a character boundary.
 fn split_run(s: &str) -> (&str, &str) {
-    let first_digit = s.as_bytes()[0].is_ascii_digit();
-    let end = s
-        .char_indices()
-        .find(|(_, c)| c.is_ascii_digit() != first_digit)
-        .map_or(s.len(), |(i, _)| i);
+    let bytes = s.as_bytes();
+    let first_digit = bytes[0].is_ascii_digit();
+    let end = bytes
+        .iter()
+        .position(|b| b.is_ascii_digit() != first_digit)
+        .unwrap_or(bytes.len());
     s.split_at(end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hazard::Status;
+    use crate::model::test_record;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn entries_sorted_by_id_keep_file_order_for_ties() {
+        let none = PreviousIndex::default();
+        let due = date(2024, 5, 25);
+        let mut second = test_record("NZ-2", Status::Closed);
+        second.origin.row = 9;
+        let mut entries: Vec<HazardEntry> = [
+            test_record("NZ-10", Status::NotStarted),
+            test_record("NZ-2", Status::NotStarted),
+            second,
+            test_record("NZ-1", Status::NotStarted),
+        ]
+        .into_iter()
+        .map(|r| entry(r, due, &none))
+        .collect();
+        sort_by_id(&mut entries);
+        let ids: Vec<(&str, usize)> = entries
+            .iter()
+            .map(|e| (e.record.id.as_str(), e.record.origin.row))
+            .collect();
+        assert_eq!(ids, [("NZ-1", 3), ("NZ-2", 3), ("NZ-2", 9), ("NZ-10", 3)]);
+    }
+
+    #[test]
+    fn permute_applies_any_permutation() {
+        for order in [
+            vec![0, 1, 2, 3, 4],
+            vec![4, 3, 2, 1, 0],
+            vec![1, 2, 3, 4, 0],
+            vec![2, 0, 1, 4, 3],
+        ] {
+            let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+            let expected: Vec<char> = order.iter().map(|&i| items[i]).collect();
+            permute(&mut items, &mut order.clone());
+            assert_eq!(items, expected, "{order:?}");
+        }
+    }
+
+    #[test]
+    fn derived_facts_at_the_due_day() {
+        let due = date(2024, 5, 25);
+        let none = PreviousIndex::default();
+        // Found after the due day (late in the month): zero days open, not negative.
+        let mut late = test_record("A", Status::NotStarted);
+        late.found = Some(date(2024, 5, 28));
+        late.deadline = Some(date(2024, 5, 25));
+        let e = entry(late, due, &none);
+        assert_eq!(
+            (e.days_open, e.overdue_days, e.days_left),
+            (Some(0), None, Some(0))
+        );
+        assert!(e.is_new);
+        // No deadline: neither overdue nor days left; 时限 missing from 五到位.
+        let mut open = test_record("B", Status::InProgress);
+        open.found = Some(date(2024, 5, 1));
+        let e = entry(open, due, &none);
+        assert_eq!(
+            (e.days_open, e.overdue_days, e.days_left),
+            (Some(24), None, None)
+        );
+        assert_eq!(e.five_missing, vec![crate::hazard::FivePart::Deadline]);
+        // Closed without 完成日期 (never passes the check) falls back to 销号日期.
+        let mut closed = test_record("C", Status::Closed);
+        closed.found = Some(date(2024, 5, 1));
+        closed.deadline = Some(date(2024, 5, 2));
+        closed.closed = Some(date(2024, 5, 11));
+        let e = entry(closed, due, &none);
+        assert_eq!(
+            (e.days_open, e.overdue_days, e.days_left),
+            (Some(10), None, None)
+        );
+    }
 
     #[test]
     fn ids_in_natural_order() {

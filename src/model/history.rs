@@ -1,13 +1,15 @@
 //! Across months: what changed since the previous month, and each hazard's history.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::hazard::Status;
 
 use super::{HazardEntry, HazardHistory, HistoryPoint, MonthChanges, MonthReport};
 
 /// The previous month's entries by id (empty for the first month).
-pub(crate) type PreviousIndex<'a> = HashMap<&'a str, &'a HazardEntry>;
+pub(crate) type PreviousIndex<'a> = FxHashMap<&'a str, &'a HazardEntry>;
 
 /// Indexes a month's entries by id.
 pub(crate) fn index(report: Option<&MonthReport>) -> PreviousIndex<'_> {
@@ -46,7 +48,7 @@ pub(crate) fn changes(
             changes.became_overdue.push(id.clone());
         }
     }
-    let listed: HashSet<&str> = entries.iter().map(|e| e.record.id.as_str()).collect();
+    let listed: FxHashSet<&str> = entries.iter().map(|e| e.record.id.as_str()).collect();
     changes.left = previous_entries
         .iter()
         .map(|e| &e.record.id)
@@ -58,7 +60,7 @@ pub(crate) fn changes(
 
 /// Every hazard ever listed, with one point per month it is listed in.
 pub(crate) fn histories(months: &[MonthReport]) -> BTreeMap<String, HazardHistory> {
-    let mut by_id: HashMap<&str, HazardHistory> = HashMap::new();
+    let mut by_id: FxHashMap<&str, HazardHistory> = FxHashMap::default();
     for report in months {
         for entry in &report.entries {
             let record = &entry.record;
@@ -85,4 +87,87 @@ pub(crate) fn histories(months: &[MonthReport]) -> BTreeMap<String, HazardHistor
         .into_iter()
         .map(|(id, history)| (id.to_string(), history))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::hazard::YearMonth;
+    use crate::model::{test_entry, MonthStats};
+
+    fn report(month: u32, entries: Vec<HazardEntry>) -> MonthReport {
+        let month = YearMonth::new(2024, month).unwrap();
+        MonthReport {
+            month,
+            due: month.due_date(25),
+            files: Vec::new(),
+            entries,
+            stats: MonthStats {
+                total: Default::default(),
+                by_status: Vec::new(),
+                annex: Vec::new(),
+                unknown_source: Default::default(),
+                unknown_source_this_month: Default::default(),
+                by_locality: Vec::new(),
+                by_sector: Vec::new(),
+            },
+            changes: MonthChanges::default(),
+        }
+    }
+
+    #[test]
+    fn changes_against_previous_month() {
+        let before = report(
+            5,
+            vec![
+                test_entry("A", Status::InProgress, true),
+                test_entry("B", Status::InProgress, false),
+                test_entry("C", Status::Rectified, false),
+                test_entry("D", Status::Closed, false),
+                test_entry("E", Status::Closed, false),
+            ],
+        );
+        let mut new = test_entry("F", Status::Closed, true);
+        new.is_new = true;
+        let now = vec![
+            test_entry("A", Status::InProgress, true),
+            test_entry("B", Status::Rectified, false),
+            test_entry("C", Status::Closed, false),
+            test_entry("E", Status::Closed, false),
+            new,
+        ];
+        let index = index(Some(&before));
+        let c = changes(&index, &before.entries, &now);
+        assert_eq!(c.new, ["F"]);
+        assert_eq!(c.rectified, ["B"]);
+        assert_eq!(c.closed, ["C", "F"]);
+        // A was overdue already; F is "overdue" only in this test's fixture.
+        assert_eq!(c.became_overdue, ["F"]);
+        assert_eq!(c.left, ["D"]);
+    }
+
+    #[test]
+    fn history_has_a_point_per_listed_month() {
+        let mut may = test_entry("A", Status::InProgress, false);
+        may.record.progress = Some("已订购设备".to_string());
+        let mut june = test_entry("A", Status::Rectified, false);
+        june.record.done = NaiveDate::from_ymd_opt(2024, 6, 3);
+        let months = vec![
+            report(5, vec![may, test_entry("B", Status::Closed, false)]),
+            report(6, vec![june]),
+        ];
+        let h = histories(&months);
+        assert_eq!(h.len(), 2);
+        let a = &h["A"];
+        assert_eq!(a.latest_month, YearMonth::new(2024, 6).unwrap());
+        assert_eq!(a.points.len(), 2);
+        assert_eq!(a.points[0].progress.as_deref(), Some("已订购设备"));
+        assert_eq!(
+            a.latest().unwrap().done,
+            NaiveDate::from_ymd_opt(2024, 6, 3)
+        );
+        assert_eq!(h["B"].latest_month, YearMonth::new(2024, 5).unwrap());
+    }
 }

@@ -194,14 +194,87 @@ impl Disclosure {
 
     /// The month report for `month`.
     pub fn month(&self, month: YearMonth) -> Option<&MonthReport> {
-        self.months.iter().find(|m| m.month == month)
+        self.months
+            .binary_search_by(|m| m.month.cmp(&month))
+            .ok()
+            .map(|i| &self.months[i])
     }
 
     /// The entry of hazard `id` in `month`.
     pub fn entry(&self, month: YearMonth, id: &str) -> Option<&HazardEntry> {
-        self.month(month)?
-            .entries
-            .iter()
-            .find(|e| e.record.id == id)
+        self.month(month)?.entry(id)
+    }
+}
+
+impl MonthReport {
+    /// The entry of hazard `id`, found by binary search (entries are in
+    /// [`compare_ids`] order), so pages may look hazards up freely.
+    pub fn entry(&self, id: &str) -> Option<&HazardEntry> {
+        self.entries
+            .binary_search_by(|e| compare_ids(&e.record.id, id))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The open hazards past their deadline, in id order.
+    pub fn overdue(&self) -> impl Iterator<Item = &HazardEntry> {
+        self.entries.iter().filter(|e| e.is_overdue())
+    }
+}
+
+impl HazardHistory {
+    /// The latest point (the hazard's state in [`HazardHistory::latest_month`]).
+    pub fn latest(&self) -> Option<&HistoryPoint> {
+        self.points.last()
+    }
+}
+
+/// A register row for unit tests of this module: 五到位 complete, nothing else optional
+/// filled in, status as given.
+#[cfg(test)]
+pub(crate) fn test_record(id: &str, status: Status) -> HazardRecord {
+    HazardRecord {
+        id: id.to_string(),
+        title: format!("{id} 隐患"),
+        unit: "某公司".to_string(),
+        locality: None,
+        sector: None,
+        level: None,
+        source: None,
+        supervised: false,
+        supervisor: None,
+        basis: None,
+        found: None,
+        measures: Some("措施".to_string()),
+        owner: Some("张三".to_string()),
+        funds: Some(1.0),
+        deadline: None,
+        extended: None,
+        plan: Some("预案".to_string()),
+        status,
+        progress: None,
+        done: None,
+        closed: None,
+        approver: None,
+        notes: None,
+        origin: crate::hazard::RowOrigin {
+            file: std::path::PathBuf::from("a.csv"),
+            row: 3,
+        },
+        withheld: Vec::new(),
+    }
+}
+
+/// An entry for unit tests: `overdue` sets one day overdue.
+#[cfg(test)]
+pub(crate) fn test_entry(id: &str, status: Status, overdue: bool) -> HazardEntry {
+    HazardEntry {
+        record: test_record(id, status),
+        effective_deadline: None,
+        overdue_days: overdue.then_some(1),
+        days_left: None,
+        days_open: None,
+        five_missing: Vec::new(),
+        is_new: false,
     }
 }

@@ -2,7 +2,9 @@
 //! table (found / of which rectified, by source and for 挂牌督办, this month and
 //! cumulative as of the month's due day).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::hazard::{HazardRecord, Level, Source, Status};
 
@@ -131,7 +133,7 @@ fn source_index(source: Source) -> usize {
 /// but stay counted). Updating costs one hash look-up per row.
 #[derive(Debug, Default)]
 pub(crate) struct Cumulative {
-    latest: HashMap<String, Contribution>,
+    latest: FxHashMap<String, Contribution>,
     counts: AnnexCounts,
 }
 
@@ -238,4 +240,109 @@ fn finish_groups(groups: BTreeMap<&str, GroupStats>) -> Vec<GroupStats> {
     }
     out.extend(unfilled);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_entry;
+
+    fn entry(id: &str, status: Status, source: Option<Source>, supervised: bool) -> HazardEntry {
+        let mut e = test_entry(id, status, false);
+        e.record.source = source;
+        e.record.supervised = supervised;
+        e
+    }
+
+    fn row<'a>(stats: &'a MonthStats, label: &str) -> &'a AnnexRow {
+        stats.annex.iter().find(|r| r.label == label).unwrap()
+    }
+
+    #[test]
+    fn cumulative_follows_each_hazards_latest_record() {
+        let mut cumulative = Cumulative::default();
+        let april = vec![
+            entry("A", Status::NotStarted, None, false),
+            entry("B", Status::InProgress, Some(Source::PublicReport), true),
+        ];
+        cumulative.update(&april);
+        let stats = month_stats(&april, &cumulative);
+        assert_eq!(
+            stats.unknown_source,
+            FoundRectified {
+                found: 1,
+                rectified: 0
+            }
+        );
+        assert_eq!(row(&stats, "挂牌督办").cumulative.found, 1);
+
+        // A gets its source and is rectified; B is closed and leaves next month.
+        let may = vec![
+            entry("A", Status::Rectified, Some(Source::PublicReport), false),
+            entry("B", Status::Closed, Some(Source::PublicReport), true),
+        ];
+        cumulative.update(&may);
+        let june = vec![entry(
+            "C",
+            Status::NotStarted,
+            Some(Source::Enforcement),
+            false,
+        )];
+        cumulative.update(&june);
+        let stats = month_stats(&june, &cumulative);
+        let report = row(&stats, "群众举报");
+        assert_eq!(
+            report.cumulative,
+            FoundRectified {
+                found: 2,
+                rectified: 2
+            }
+        );
+        assert_eq!(report.this_month, FoundRectified::default());
+        let supervised = row(&stats, "挂牌督办");
+        assert_eq!(
+            supervised.cumulative,
+            FoundRectified {
+                found: 1,
+                rectified: 1
+            }
+        );
+        assert_eq!(stats.unknown_source, FoundRectified::default());
+        assert_eq!(row(&stats, "执法检查").this_month.found, 1);
+        let labels: Vec<&str> = stats.annex.iter().map(|r| r.label).collect();
+        assert_eq!(
+            labels,
+            ["企业自查", "执法检查", "群众举报", "上级交办", "挂牌督办"]
+        );
+    }
+
+    #[test]
+    fn groups_blank_names_as_unfilled_and_list_them_last() {
+        let mut a = test_entry("A", Status::NotStarted, true);
+        a.record.locality = Some(" ".to_string());
+        let mut b = test_entry("B", Status::Closed, false);
+        b.record.locality = Some("东庄村".to_string());
+        let c = test_entry("C", Status::Rectified, false);
+        let entries = vec![a, b, c];
+        let stats = month_stats(&entries, &Cumulative::default());
+        let names: Vec<&str> = stats.by_locality.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["东庄村", UNFILLED]);
+        let unfilled = &stats.by_locality[1];
+        assert_eq!(
+            (unfilled.listed, unfilled.open, unfilled.overdue),
+            (2, 1, 1)
+        );
+        assert_eq!(unfilled.rate, 0.5);
+        assert_eq!(stats.by_sector.len(), 1);
+        assert_eq!(stats.total.closed, 1);
+        assert_eq!(stats.total.name, "");
+    }
+
+    #[test]
+    fn empty_month_has_zero_rate() {
+        let stats = month_stats(&[], &Cumulative::default());
+        assert_eq!(stats.total.rate, 0.0);
+        assert!(stats.by_locality.is_empty());
+        assert_eq!(stats.by_status.len(), 4);
+    }
 }
