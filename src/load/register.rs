@@ -122,7 +122,7 @@ fn file_name(path: &Path) -> String {
 
 /// Hidden files and Excel/WPS lock files (`~$台账.xlsx`, `.~台账.csv`).
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with("~$") || name.starts_with('~')
+    name.starts_with('.') || name.starts_with("~$")
 }
 
 /// True for a `.csv`/`.tsv`/`.txt` file. An Excel workbook is an error; any other file
@@ -201,7 +201,24 @@ pub fn read_register(
         findings.push(no_header(&table, text, &rel));
         return (None, findings);
     };
-    let layout = columns::Layout::new(header, config);
+    // A second header row under merged group headers is part of the header.
+    let mut data = table.data_rows();
+    let combined = data
+        .first()
+        .and_then(|next| columns::two_row_header(&header.record, &next.record));
+    let layout = match combined {
+        Some(record) => {
+            data = &data[1..];
+            columns::Layout::new(
+                &Row {
+                    record,
+                    ..header.clone()
+                },
+                config,
+            )
+        }
+        None => columns::Layout::new(header, config),
+    };
     for (field, first, second) in &layout.duplicates {
         findings.push(
             Finding::error(
@@ -234,6 +251,19 @@ pub fn read_register(
             );
         }
     }
+    if layout.index(Field::Status).is_none() {
+        findings.push(
+            Finding::warning(
+                "register-no-status-column",
+                "表头中没有「整改状态」列，本文件的隐患全部按“未整改”处理",
+            )
+            .in_file(&rel)
+            .at_row(header.number)
+            .with_help(
+                "请加上「整改状态」列，逐行填写：未整改、整改中、已整改 或 已销号，公开的整改进展才准确。",
+            ),
+        );
+    }
     let mut reader = RowReader {
         text,
         delimiter: table.delimiter,
@@ -241,11 +271,13 @@ pub fn read_register(
         layout: &layout,
         findings: &mut findings,
     };
-    let data = table.data_rows();
     let mut records = Vec::with_capacity(data.len());
     let mut data_rows = 0;
     for row in data {
-        if reader.is_footer(row) {
+        if layout.has_no_published_value(row)
+            || layout.is_repeated_header(row)
+            || reader.is_footer(row)
+        {
             continue;
         }
         data_rows += 1;

@@ -168,6 +168,35 @@ pub fn is_header(record: &StringRecord) -> bool {
     REQUIRED_FOR_HEADER.iter().all(|f| has_field(record, *f))
 }
 
+/// When the row under the header is a second header row (Excel's merged group
+/// headers: `五到位落实情况` spanning `整改措施`, `责任人` … in the row below), the
+/// header the two make together: the lower cell where it has one, else the upper.
+/// `None` when `next` is an ordinary row.
+pub fn two_row_header(header: &StringRecord, next: &StringRecord) -> Option<StringRecord> {
+    let mut named = 0;
+    for cell in next.iter().filter(|c| !c.trim().is_empty()) {
+        if Field::from_header(cell).is_none() {
+            return None;
+        }
+        named += 1;
+    }
+    if named == 0 {
+        return None;
+    }
+    let width = header.len().max(next.len());
+    let combined: StringRecord = (0..width)
+        .map(|i| {
+            let lower = next.get(i).unwrap_or("");
+            if lower.trim().is_empty() {
+                header.get(i).unwrap_or("")
+            } else {
+                lower
+            }
+        })
+        .collect();
+    is_header(&combined).then_some(combined)
+}
+
 /// What a column of a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -241,6 +270,27 @@ impl Layout {
             .and_then(|i| self.headers.get(i))
             .cloned()
             .unwrap_or_else(|| field.canonical().to_string())
+    }
+
+    /// True when every published column of the row is empty: a numbered but unused
+    /// template row (only `序号` filled in), not a hazard.
+    pub fn has_no_published_value(&self, row: &Row) -> bool {
+        self.fields
+            .iter()
+            .flatten()
+            .all(|&i| row.cell(i).trim().is_empty())
+    }
+
+    /// True when the row repeats the header (as when tables are pasted together).
+    pub fn is_repeated_header(&self, row: &Row) -> bool {
+        let names = |field: Field| {
+            self.index(field).is_some_and(|i| {
+                let cell = row.cell(i);
+                // Ids are nearly always ASCII; skip the normalisation for them.
+                !cell.is_ascii() && Field::from_header(cell) == Some(field)
+            })
+        };
+        names(Field::Id) && names(Field::Title)
     }
 
     /// The non-blank values of a row's withheld columns, including cells under no
@@ -358,6 +408,36 @@ mod tests {
             layout.withheld(&data[0]),
             vec!["张三", "139", "7", "x", "extra"]
         );
+    }
+
+    #[test]
+    fn two_row_headers_and_skipped_rows() {
+        let upper = StringRecord::from(vec![
+            "编号",
+            "隐患名称",
+            "单位名称",
+            "五到位落实情况",
+            "",
+            "备注",
+        ]);
+        let lower = StringRecord::from(vec!["", "", "", "整改措施", "责任人", ""]);
+        let combined = two_row_header(&upper, &lower).unwrap();
+        assert_eq!(
+            combined.iter().collect::<Vec<_>>(),
+            vec!["编号", "隐患名称", "单位名称", "整改措施", "责任人", "备注"]
+        );
+        let data = StringRecord::from(vec!["1", "a", "b", "措施", "", ""]);
+        assert_eq!(two_row_header(&upper, &data), None);
+        assert_eq!(
+            two_row_header(&upper, &StringRecord::from(vec!["", ""])),
+            None
+        );
+
+        let layout = Layout::new(&row(&["序号", "编号", "隐患名称"]), &config());
+        assert!(layout.has_no_published_value(&row(&["3", " ", ""])));
+        assert!(!layout.has_no_published_value(&row(&["3", "", "a"])));
+        assert!(layout.is_repeated_header(&row(&["序号", "隐患编号", "隐患名称"])));
+        assert!(!layout.is_repeated_header(&row(&["1", "NZ-1", "隐患名称"])));
     }
 
     #[test]

@@ -176,8 +176,10 @@ fn duplicate_and_missing_columns() {
         vec![
             ("register-duplicate-column", Some("隐患描述")),
             ("register-missing-column", None),
+            ("register-no-status-column", None),
         ]
     );
+    assert_eq!(findings[2].severity, Severity::Warning);
     assert!(findings[0].message.contains("隐患名称") && findings[0].message.contains("隐患描述"));
 }
 
@@ -210,4 +212,35 @@ fn excel_and_month_names() {
         .as_deref()
         .unwrap()
         .contains("2024-05"));
+}
+
+#[test]
+fn two_row_header_template_rows_and_repeated_header() {
+    let text = "台账\r\n\
+序号,编号,隐患名称,单位名称,五到位落实情况,,,,,整改状态\r\n\
+,,,,整改措施,责任人,整改资金（万元）,整改时限,应急预案,\r\n\
+1,NZ-1,a,b,停产整改,张三,2,2024-06-30,有,整改中\r\n\
+序号,编号,隐患名称,单位名称,五到位落实情况,,,,,整改状态\r\n\
+2,NZ-2,c,d,,,,,,未整改\r\n\
+3,,,,,,,,,\r\n\
+4,,,,,,,,,\r\n";
+    let (file, findings) = read(text);
+    assert!(findings.is_empty(), "{findings:?}");
+    let file = file.unwrap();
+    assert_eq!((file.header_row, file.data_rows), (2, 2));
+    assert_eq!(file.unpublished_columns, vec!["序号"]);
+    let r = &file.records[0];
+    assert_eq!(
+        (r.origin.row, r.measures.as_deref(), r.owner.as_deref()),
+        (4, Some("停产整改"), Some("张三"))
+    );
+    assert_eq!(
+        (r.funds, r.deadline),
+        (Some(2.0), NaiveDate::from_ymd_opt(2024, 6, 30))
+    );
+    assert_eq!(r.withheld, vec!["1"]);
+    assert_eq!(
+        (file.records[1].id.as_str(), file.records[1].origin.row),
+        ("NZ-2", 6)
+    );
 }
