@@ -260,6 +260,21 @@ fn open_hazard_vanishing_is_an_error() {
 }
 
 #[test]
+fn vanished_hazard_mentions_rows_the_loader_could_not_read() {
+    let mut june = file(ym(2024, 6), "东庄村.csv", vec![rec("NZ-1")]);
+    june.data_rows = 3; // two rows had errors and were left out (reported by the loader)
+    let s = site(vec![
+        file(ym(2024, 5), "东庄村.csv", vec![rec("NZ-1"), rec("NZ-7")]),
+        june,
+    ]);
+    let f = only(&check(&s), "vanished-hazard");
+    assert!(f
+        .help
+        .unwrap()
+        .contains("2024-06 的台账有 2 行因有错误未能读取"));
+}
+
+#[test]
 fn latest_month_and_closed_hazards_do_not_vanish() {
     // NZ-2 is closed in June and leaves in July: fine. July is the latest month.
     let s = site(vec![

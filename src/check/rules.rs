@@ -71,6 +71,9 @@ struct MonthIndex<'a> {
     month: YearMonth,
     rows: Vec<&'a HazardRecord>,
     by_id: FxHashMap<&'a str, &'a HazardRecord>,
+    /// Data rows left out by the loader because of errors in them: a hazard that seems
+    /// to vanish may be one of these.
+    unread_rows: usize,
 }
 
 impl<'a> MonthIndex<'a> {
@@ -96,7 +99,9 @@ fn index_months<'a>(
             month: file.month,
             rows: Vec::new(),
             by_id: FxHashMap::default(),
+            unread_rows: 0,
         });
+        index.unread_rows += file.data_rows.saturating_sub(file.records.len());
         for record in &file.records {
             index.rows.push(record);
             match index.by_id.get(record.id.as_str()) {
@@ -393,13 +398,30 @@ fn check_successions(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &mu
             if next.by_id.contains_key(record.id.as_str()) {
                 continue;
             }
-            if record.status.is_open() {
-                findings.push(vanished(record, month.month, next_month));
+            let finding = if record.status.is_open() {
+                vanished(record, month.month, next_month)
             } else if record.status == Status::Rectified {
-                findings.push(left_unclosed(record, month.month, next_month));
-            }
+                left_unclosed(record, month.month, next_month)
+            } else {
+                continue;
+            };
+            findings.push(with_unread_hint(finding, next));
         }
     }
+}
+
+/// When the next month has rows the loader could not read, the hazard may be among
+/// them: say so, so staff fix those rows first instead of re-adding a listed hazard.
+fn with_unread_hint(mut finding: Finding, next: &MonthIndex<'_>) -> Finding {
+    if next.unread_rows > 0 {
+        if let Some(help) = finding.help.as_mut() {
+            help.push_str(&format!(
+                "另外，{} 的台账有 {} 行因有错误未能读取；如果这一隐患就在其中，请先按其他错误提示改正那些行。",
+                next.month, next.unread_rows
+            ));
+        }
+    }
+    finding
 }
 
 fn vanished(record: &HazardRecord, month: YearMonth, next: YearMonth) -> Finding {
