@@ -198,7 +198,7 @@ pub fn read_register(
     let text = decoded.text.as_str();
     let table = Table::read(text, columns::is_header);
     let Some(header) = table.header_row() else {
-        findings.push(no_header(&table, text, &rel));
+        findings.push(no_header(&table, text, &rel, decoded.encoding));
         return (None, findings);
     };
     // A second header row under merged group headers is part of the header.
@@ -246,7 +246,7 @@ pub fn read_register(
                 .with_help(format!(
                     "请在表头加上「{}」列（也可写作：{}），并为每个隐患填写。",
                     field.canonical(),
-                    field.aliases().join("、")
+                    field.aliases()[1..].join("、")
                 )),
             );
         }
@@ -299,7 +299,7 @@ pub fn read_register(
 
 /// The error for a file whose header could not be found, naming the required headers
 /// missing from the row that came closest.
-fn no_header(table: &Table, text: &str, rel: &Path) -> Finding {
+fn no_header(table: &Table, text: &str, rel: &Path, encoding: &str) -> Finding {
     if table.rows.is_empty() {
         return Finding::error("register-empty", "台账文件中没有任何内容")
             .in_file(rel)
@@ -329,10 +329,13 @@ fn no_header(table: &Table, text: &str, rel: &Path) -> Finding {
         ),
     )
     .in_file(rel)
-    .with_help(
+    .with_help(format!(
         "表头行至少要有「编号」（或“隐患编号”）和「隐患名称」（或“隐患描述”“隐患内容”“存在问题”）两列，\
-         且须在文件前 20 行内。请对照标准列名修改表头后重新保存。",
-    );
+         且须在文件前 {} 行内。请对照标准列名修改表头后重新保存。\
+         本文件是按 {encoding} 编码读取的；如果表头在 Excel 中显示正常、这里却显示为乱码，\
+         请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。",
+        super::table::HEADER_SEARCH_ROWS
+    ));
     if let Some(row) = best {
         let raw = row.text(text);
         finding = finding.at_row(row.number).with_snippet(Snippet {
