@@ -175,9 +175,8 @@ pub fn is_header(record: &StringRecord) -> bool {
 pub fn two_row_header(header: &StringRecord, next: &StringRecord) -> Option<StringRecord> {
     let mut named = 0;
     for cell in next.iter().filter(|c| !c.trim().is_empty()) {
-        if Field::from_header(cell).is_none() {
-            return None;
-        }
+        // Any cell that is not a column name makes this an ordinary row.
+        Field::from_header(cell)?;
         named += 1;
     }
     if named == 0 {
