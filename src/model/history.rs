@@ -41,10 +41,10 @@ pub(crate) fn changes(
         if status == Status::Rectified && before.is_some_and(|b| b.record.status.is_open()) {
             changes.rectified.push(id.clone());
         }
-        if status == Status::Closed && !before.is_some_and(|b| b.record.status == Status::Closed) {
+        if status == Status::Closed && before.is_none_or(|b| b.record.status != Status::Closed) {
             changes.closed.push(id.clone());
         }
-        if entry.is_overdue() && !before.is_some_and(|b| b.is_overdue()) {
+        if entry.is_overdue() && before.is_none_or(|b| !b.is_overdue()) {
             changes.became_overdue.push(id.clone());
         }
     }
