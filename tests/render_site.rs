@@ -552,3 +552,46 @@ fn static_file_clashing_with_a_page_is_refused_in_chinese() {
         "{message}"
     );
 }
+
+/// Snapshots of whole pages of the fixture: a month page and a hazard page. Review a
+/// change with `INSTA_UPDATE=always cargo test --test render_site` and `git diff`.
+#[test]
+fn snapshot_month_page() {
+    let b = build();
+    insta::assert_snapshot!("month_2024_04", b.html("months/2024-04/index.html"));
+}
+
+#[test]
+fn snapshot_hazard_page() {
+    let b = build();
+    insta::assert_snapshot!("hazard_nz_001", b.html("hazards/NZ-001/index.html"));
+}
+
+/// Times `render_site` on a large site folder given in `GONGKAI_RENDER_SITE` (e.g. one
+/// made by `cargo run --release --example gen_corpus -- --out DIR --size town`):
+/// `GONGKAI_RENDER_SITE=DIR cargo test --release --test render_site -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a generated corpus; run by hand"]
+fn render_time_on_a_large_site() {
+    let Some(root) = std::env::var_os("GONGKAI_RENDER_SITE") else {
+        eprintln!("GONGKAI_RENDER_SITE not set; nothing timed");
+        return;
+    };
+    let root = Path::new(&root);
+    let started = std::time::Instant::now();
+    let site = disclosure(root);
+    let modelled = started.elapsed();
+    let rows: usize = site.months.iter().map(|m| m.entries.len()).sum();
+    let started = std::time::Instant::now();
+    let files = render_site(&site, &RenderOptions::new(root)).expect("renders");
+    let rendered = started.elapsed();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    eprintln!(
+        "{} months, {rows} rows, {} hazards: load+check+model {modelled:.2?}, render {rendered:.2?} → {pages} pages, {} files, {:.1} MB",
+        site.months.len(),
+        site.hazards.len(),
+        files.len(),
+        bytes as f64 / 1e6
+    );
+}

@@ -129,7 +129,7 @@ pub fn render_site(
     let mut files: Vec<OutputFile> = jobs
         .par_iter()
         .map(|job| {
-            tera.render(job.template, &job.context)
+            tera.render(job.template, &job.context())
                 .map(|html| OutputFile {
                     path: job.path.clone(),
                     bytes: html.into_bytes(),

@@ -14,6 +14,7 @@ mod misc;
 mod month;
 mod notice;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -25,9 +26,9 @@ use super::views::{HotlineView, MonthSummary};
 use super::RenderOptions;
 use crate::model::Disclosure;
 
-/// One page to render.
-#[derive(Debug, Clone)]
-pub struct PageJob {
+/// One page to render. Its context is built when the page is rendered (in parallel,
+/// and dropped right after), so thousands of hazard pages never sit in memory at once.
+pub struct PageJob<'a> {
     /// Output path, e.g. `months/2024-05/index.html`.
     pub path: String,
     /// Template name, e.g. `month.html`.
@@ -36,8 +37,47 @@ pub struct PageJob {
     pub what: String,
     /// The input file the page is made from, if one.
     pub source: Option<PathBuf>,
+    context: ContextSource<'a>,
+}
+
+enum ContextSource<'a> {
+    Ready(Context),
+    Lazy(Box<dyn Fn() -> Context + Send + Sync + 'a>),
+}
+
+impl<'a> PageJob<'a> {
+    /// A page whose context is built on demand by `build`.
+    pub fn lazy(
+        path: String,
+        template: &'static str,
+        what: String,
+        build: impl Fn() -> Context + Send + Sync + 'a,
+    ) -> Self {
+        PageJob {
+            path,
+            template,
+            what,
+            source: None,
+            context: ContextSource::Lazy(Box::new(build)),
+        }
+    }
+
     /// Everything the template sees.
-    pub context: Context,
+    pub fn context(&self) -> Cow<'_, Context> {
+        match &self.context {
+            ContextSource::Ready(context) => Cow::Borrowed(context),
+            ContextSource::Lazy(build) => Cow::Owned(build()),
+        }
+    }
+}
+
+impl std::fmt::Debug for PageJob<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageJob")
+            .field("path", &self.path)
+            .field("template", &self.template)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The top-level sections; the navigation marks the current one.
@@ -229,13 +269,13 @@ impl<'a> SiteContext<'a> {
         template: &'static str,
         what: String,
         context: Context,
-    ) -> PageJob {
+    ) -> PageJob<'static> {
         PageJob {
             path,
             template,
             what,
             source: None,
-            context,
+            context: ContextSource::Ready(context),
         }
     }
 }
@@ -252,7 +292,7 @@ fn base_path(base_url: &str) -> String {
 }
 
 /// Every page of the site, in a stable order.
-pub fn all(ctx: &SiteContext) -> Vec<PageJob> {
+pub fn all<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
     let mut jobs = Vec::new();
     jobs.extend(month::pages(ctx));
     jobs.extend(hazard::pages(ctx));

@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
+use tera::Context;
 
 use super::month::Link;
 use super::{Crumb, PageJob, Section, SiteContext};
+use crate::hazard::HazardRecord;
 use crate::model::{GroupStats, HazardHistory};
 use crate::render::urls;
 use crate::render::views::{open_first, status_key, DateView, GroupView, HazardView};
@@ -50,50 +51,59 @@ struct GroupSummary {
     latest: Option<GroupView>,
 }
 
-/// Hazard, village and sector pages.
-pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+/// The latest entry of `history` as a view, with the month it is from.
+fn latest_view(ctx: &SiteContext, history: &HazardHistory) -> Option<LatestHazard> {
     let site = ctx.site;
-    let latest_month = site.latest().map(|m| m.month);
-    let pairs: Vec<(LatestHazard, &HazardHistory)> = site
+    let entry = site.entry(history.latest_month, &history.id)?;
+    Some(LatestHazard {
+        hazard: HazardView::new(entry),
+        month: Link {
+            label: history.latest_month.to_chinese(),
+            path: urls::month_path(history.latest_month),
+        },
+        current: Some(history.latest_month) == site.latest().map(|m| m.month),
+    })
+}
+
+/// Hazard, village and sector pages.
+pub fn pages<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
+    let site = ctx.site;
+    let histories: Vec<&HazardHistory> = site
         .hazards
         .values()
-        .filter_map(|h| {
-            let entry = site.entry(h.latest_month, &h.id)?;
-            let view = LatestHazard {
-                hazard: HazardView::new(entry),
-                month: Link {
-                    label: h.latest_month.to_chinese(),
-                    path: urls::month_path(h.latest_month),
-                },
-                current: Some(h.latest_month) == latest_month,
-            };
-            Some((view, h))
+        .filter(|h| site.entry(h.latest_month, &h.id).is_some())
+        .collect();
+    let mut jobs: Vec<PageJob> = histories
+        .iter()
+        .map(|&history| {
+            PageJob::lazy(
+                urls::hazard_path(&history.id),
+                "hazard.html",
+                format!("隐患编号「{}」的页面", history.id),
+                move || hazard_context(ctx, history),
+            )
         })
         .collect();
-    let mut jobs: Vec<PageJob> = pairs
-        .par_iter()
-        .map(|(view, history)| hazard_page(ctx, view, history))
-        .collect();
-    let latest: Vec<LatestHazard> = pairs.into_iter().map(|(view, _)| view).collect();
-    let empty = Vec::new();
     let latest_stats = site.latest();
-    let by_locality = latest_stats.map_or(&empty, |m| &m.stats.by_locality);
-    let by_sector = latest_stats.map_or(&empty, |m| &m.stats.by_sector);
-    jobs.extend(group_pages(ctx, &latest, Kind::Village, by_locality));
-    jobs.extend(group_pages(ctx, &latest, Kind::Sector, by_sector));
+    let by_locality: &[GroupStats] = latest_stats.map_or(&[], |m| &m.stats.by_locality);
+    let by_sector: &[GroupStats] = latest_stats.map_or(&[], |m| &m.stats.by_sector);
+    jobs.extend(group_pages(ctx, &histories, Kind::Village, by_locality));
+    jobs.extend(group_pages(ctx, &histories, Kind::Sector, by_sector));
     jobs
 }
 
-fn hazard_page(ctx: &SiteContext, view: &LatestHazard, history: &HazardHistory) -> PageJob {
+fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
+    let Some(view) = latest_view(ctx, history) else {
+        // Filtered out in `pages`: every history listed has its latest entry.
+        return Context::new();
+    };
     let h = &view.hazard;
-    let path = h.path.clone();
     let title = format!("{} {}", h.id, h.title);
-    let mut crumbs = vec![Crumb::link("每月公开", urls::DISCLOSURE)];
-    crumbs.push(Crumb::link(
-        view.month.label.clone(),
-        view.month.path.clone(),
-    ));
-    let mut c = ctx.context(&path, &title, Section::Disclosure, crumbs);
+    let crumbs = vec![
+        Crumb::link("每月公开", urls::DISCLOSURE),
+        Crumb::link(view.month.label.clone(), view.month.path.clone()),
+    ];
+    let mut c = ctx.context(&h.path, &title, Section::Disclosure, crumbs);
     let rows: Vec<HistoryRow> = history
         .points
         .iter()
@@ -115,12 +125,7 @@ fn hazard_page(ctx: &SiteContext, view: &LatestHazard, history: &HazardHistory) 
     c.insert("as_of", &view.month);
     c.insert("current", &view.current);
     c.insert("history", &rows);
-    ctx.job(
-        path,
-        "hazard.html",
-        format!("隐患编号「{}」的页面", h.id),
-        c,
-    )
+    c
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,10 +160,10 @@ impl Kind {
             Kind::Sector => "行业领域",
         }
     }
-    fn key(self, h: &HazardView) -> String {
+    fn key(self, record: &HazardRecord) -> String {
         let value = match self {
-            Kind::Village => h.locality.as_deref(),
-            Kind::Sector => h.sector.as_deref(),
+            Kind::Village => record.locality.as_deref(),
+            Kind::Sector => record.sector.as_deref(),
         };
         value
             .map(str::trim)
@@ -168,49 +173,53 @@ impl Kind {
     }
 }
 
-fn group_pages(
-    ctx: &SiteContext,
-    latest: &[LatestHazard],
+fn group_pages<'a>(
+    ctx: &'a SiteContext<'a>,
+    histories: &[&'a HazardHistory],
     kind: Kind,
-    stats: &[GroupStats],
-) -> Vec<PageJob> {
-    let mut groups: BTreeMap<String, Vec<&LatestHazard>> = BTreeMap::new();
-    for h in latest {
-        groups.entry(kind.key(&h.hazard)).or_default().push(h);
+    stats: &'a [GroupStats],
+) -> Vec<PageJob<'a>> {
+    let site = ctx.site;
+    let mut groups: BTreeMap<String, Vec<&'a HazardHistory>> = BTreeMap::new();
+    for history in histories {
+        if let Some(entry) = site.entry(history.latest_month, &history.id) {
+            groups
+                .entry(kind.key(&entry.record))
+                .or_default()
+                .push(history);
+        }
     }
-    let latest_label = ctx.site.latest().map(|m| m.month.to_chinese());
+    let latest_label = site.latest().map(|m| m.month.to_chinese());
     let mut summaries = Vec::with_capacity(groups.len());
     let mut jobs = Vec::with_capacity(groups.len() + 1);
-    for (name, mut hazards) in groups {
-        hazards.sort_by(|a, b| open_first(&a.hazard, &b.hazard));
+    for (name, members) in groups {
         let path = kind.path(&name);
-        let figures = stats
-            .iter()
-            .find(|g| g.name == name)
-            .map(|g| GroupView::new(g, None));
+        let figures = stats.iter().find(|g| g.name == name);
         summaries.push(GroupSummary {
             name: name.clone(),
             path: path.clone(),
-            ever: hazards.len(),
-            latest: figures.clone(),
+            ever: members.len(),
+            latest: figures.map(|g| GroupView::new(g, None)),
         });
-        let mut c = ctx.context(
-            &path,
-            &name,
-            kind.section(),
-            vec![Crumb::link(format!("按{}", kind.noun()), kind.index_path())],
-        );
-        c.insert("name", &name);
-        c.insert("noun", kind.noun());
-        c.insert("figures", &figures);
-        c.insert("latest_label", &latest_label);
-        c.insert("hazards", &hazards);
-        jobs.push(ctx.job(
-            path,
-            "group.html",
-            format!("{}「{name}」的页面", kind.noun()),
-            c,
-        ));
+        let what = format!("{}「{name}」的页面", kind.noun());
+        let latest_label = latest_label.clone();
+        jobs.push(PageJob::lazy(path.clone(), "group.html", what, move || {
+            let mut hazards: Vec<LatestHazard> =
+                members.iter().filter_map(|h| latest_view(ctx, h)).collect();
+            hazards.sort_by(|a, b| open_first(&a.hazard, &b.hazard));
+            let mut c = ctx.context(
+                &path,
+                &name,
+                kind.section(),
+                vec![Crumb::link(format!("按{}", kind.noun()), kind.index_path())],
+            );
+            c.insert("name", &name);
+            c.insert("noun", kind.noun());
+            c.insert("figures", &figures.map(|g| GroupView::new(g, None)));
+            c.insert("latest_label", &latest_label);
+            c.insert("hazards", &hazards);
+            c
+        }));
     }
     let title = format!("按{}查看", kind.noun());
     let mut c = ctx.context(kind.index_path(), &title, kind.section(), Vec::new());

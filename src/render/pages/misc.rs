@@ -37,13 +37,13 @@ struct TaskFigures {
 }
 
 /// Hotline, task list, data and 404 pages.
-pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+pub fn pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
     let mut jobs = vec![hotline(ctx), data(ctx), not_found(ctx)];
     jobs.extend(ctx.site.tasks.iter().map(|list| task_page(ctx, list)));
     jobs
 }
 
-fn hotline(ctx: &SiteContext) -> PageJob {
+fn hotline(ctx: &SiteContext) -> PageJob<'static> {
     let c = ctx.context(urls::HOTLINE, "举报电话", Section::Hotline, Vec::new());
     ctx.job(
         urls::HOTLINE.to_string(),
@@ -53,7 +53,7 @@ fn hotline(ctx: &SiteContext) -> PageJob {
     )
 }
 
-fn data(ctx: &SiteContext) -> PageJob {
+fn data(ctx: &SiteContext) -> PageJob<'static> {
     let mut c = ctx.context(urls::DATA, "开放数据", Section::Data, Vec::new());
     let months: Vec<MonthSummary> = ctx
         .site
@@ -100,7 +100,7 @@ fn fields() -> Vec<FieldView> {
         .collect()
 }
 
-fn not_found(ctx: &SiteContext) -> PageJob {
+fn not_found(ctx: &SiteContext) -> PageJob<'static> {
     let c = ctx.context(urls::NOT_FOUND, "找不到该页面", Section::Other, Vec::new());
     ctx.job(
         urls::NOT_FOUND.to_string(),
@@ -110,7 +110,7 @@ fn not_found(ctx: &SiteContext) -> PageJob {
     )
 }
 
-fn task_page(ctx: &SiteContext, list: &TaskList) -> PageJob {
+fn task_page(ctx: &SiteContext, list: &TaskList) -> PageJob<'static> {
     let path = urls::task_path(&list.slug);
     let mut c = ctx.context(&path, &list.title, Section::Other, Vec::new());
     let tasks: Vec<TaskView> = list.tasks.iter().map(|t| task_view(t, ctx.today)).collect();

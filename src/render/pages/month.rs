@@ -2,6 +2,7 @@
 //! its list, progress, results, changes and the statistics of seed 001's annex.
 
 use serde::Serialize;
+use tera::Context;
 
 use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::Status;
@@ -12,6 +13,8 @@ use crate::render::views::{status_key, DateView, GroupView, HazardView, MonthSum
 
 /// How many months the trend chart on the home and disclosure pages shows.
 const TREND_MONTHS: usize = 12;
+/// How many overdue hazards the home page lists (the month page has them all).
+const HOME_OVERDUE: usize = 10;
 /// How many notices the home page lists.
 const HOME_NOTICES: usize = 6;
 
@@ -100,7 +103,7 @@ struct FileView {
 }
 
 /// The pages of this module: home, disclosure index, one per month.
-pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+pub fn pages<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
     let site = ctx.site;
     let summaries: Vec<MonthSummary> = site.months.iter().rev().map(MonthSummary::new).collect();
     let trend = trend_chart(site);
@@ -116,7 +119,7 @@ pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
     jobs
 }
 
-fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -> PageJob {
+fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -> PageJob<'static> {
     let site = ctx.site;
     let mut c = ctx.context(urls::HOME, &site.config.title, Section::Home, Vec::new());
     let mut notices = notice_items(site);
@@ -148,7 +151,11 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
         })
         .unwrap_or_default();
     c.insert("months", &summaries.iter().take(3).collect::<Vec<_>>());
-    c.insert("overdue", &overdue);
+    c.insert("overdue_total", &overdue.len());
+    c.insert(
+        "overdue",
+        &overdue.iter().take(HOME_OVERDUE).collect::<Vec<_>>(),
+    );
     c.insert("notices", &notices);
     c.insert("has_more_notices", &has_more_notices);
     c.insert("tasks", &tasks);
@@ -156,7 +163,11 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
     ctx.job(urls::HOME.to_string(), "index.html", "首页".to_string(), c)
 }
 
-fn disclosure(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -> PageJob {
+fn disclosure(
+    ctx: &SiteContext,
+    summaries: &[MonthSummary],
+    trend: &Option<String>,
+) -> PageJob<'static> {
     let mut c = ctx.context(
         urls::DISCLOSURE,
         "每月公开",
@@ -194,12 +205,27 @@ fn trend_chart(site: &Disclosure) -> Option<String> {
     }))
 }
 
-fn month_page(
+fn month_page<'a>(
+    ctx: &'a SiteContext<'a>,
+    report: &'a MonthReport,
+    prev: Option<&'a MonthReport>,
+    next: Option<&'a MonthReport>,
+) -> PageJob<'a> {
+    PageJob::lazy(
+        urls::month_path(report.month),
+        "month.html",
+        format!("{}的公开页", report.month.to_chinese()),
+        move || month_context(ctx, report, prev, next),
+    )
+}
+
+/// The context of a month page (built when the page is rendered).
+fn month_context(
     ctx: &SiteContext,
     report: &MonthReport,
     prev: Option<&MonthReport>,
     next: Option<&MonthReport>,
-) -> PageJob {
+) -> Context {
     let summary = MonthSummary::new(report);
     let path = summary.path.clone();
     let title = format!("{}重大事故隐患信息公开", report.month.to_chinese());
@@ -275,12 +301,7 @@ fn month_page(
     c.insert("files", &files);
     c.insert("source_chart", &source_chart(report));
     c.insert("sector_chart", &sector_chart(report));
-    ctx.job(
-        path,
-        "month.html",
-        format!("{}的公开页", report.month.to_chinese()),
-        c,
-    )
+    c
 }
 
 fn changes(site: &Disclosure, report: &MonthReport, prev: Option<&MonthReport>) -> ChangesView {

@@ -52,7 +52,7 @@ struct NoticeMeta {
 }
 
 /// Notice index pages, category pages, notice pages and standing pages.
-pub fn pages(ctx: &SiteContext) -> Vec<PageJob> {
+pub fn pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
     let items = notice_items(ctx.site);
     let mut by_category: BTreeMap<String, Vec<NoticeItem>> = BTreeMap::new();
     for item in &items {
@@ -87,7 +87,7 @@ fn list_pages(
     items: &[NoticeItem],
     category: Option<&str>,
     categories: &[CategoryLink],
-) -> Vec<PageJob> {
+) -> Vec<PageJob<'static>> {
     let per_page = ctx.notices_per_page;
     let total = items.len().div_ceil(per_page).max(1);
     let path_of = |n: usize| match category {
@@ -144,7 +144,7 @@ fn list_pages(
         .collect()
 }
 
-fn notice_pages(ctx: &SiteContext) -> Vec<PageJob> {
+fn notice_pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
     ctx.site
         .notices
         .iter()
@@ -184,7 +184,7 @@ fn notice_pages(ctx: &SiteContext) -> Vec<PageJob> {
         .collect()
 }
 
-fn standing_pages(ctx: &SiteContext) -> Vec<PageJob> {
+fn standing_pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
     ctx.site
         .pages
         .iter()
