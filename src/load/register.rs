@@ -356,8 +356,8 @@ struct RowReader<'a> {
     findings: &'a mut Vec<Finding>,
 }
 
-/// What lines under a table start with when they are a signature or note rather than a
-/// hazard (`填表人：张三`, `注：…`, `合计`).
+/// What a one-cell line under a table starts with when it is a signature or note
+/// (`填表人：张三`, `注：…`), after NFKC (so `：` is `:`).
 const FOOTER_PREFIXES: &[&str] = &[
     "填表人",
     "填报人",
@@ -370,31 +370,27 @@ const FOOTER_PREFIXES: &[&str] = &[
     "制表日期",
     "填报时间",
     "注:",
-    "注：",
     "说明",
     "备注:",
-    "备注：",
-    "合计",
-    "总计",
 ];
 
+/// What the first cell of a totals row starts with.
+const TOTAL_PREFIXES: &[&str] = &["合计", "小计", "总计"];
+
 impl RowReader<'_> {
-    /// A row whose only non-blank cell is the first one and reads like a signature line
-    /// or note (`填表人：张三  联系电话：…`). Such rows are not hazards; they are skipped
-    /// (and never published, since they may carry a phone number).
+    /// A signature line or note under the table (`填表人：张三  联系电话：…`, one cell
+    /// only), or a totals row (`合计`, `小计`, `总计` first). Such rows are not hazards;
+    /// they are skipped, and never published since they may carry a phone number.
     fn is_footer(&self, row: &Row) -> bool {
         let mut cells = row.record.iter().filter(|c| !c.trim().is_empty());
-        let (Some(only), None) = (cells.next(), cells.next()) else {
+        let Some(first) = cells.next() else {
             return false;
         };
-        let first_non_blank = row.record.iter().position(|c| !c.trim().is_empty());
-        let is_id_column =
-            first_non_blank.is_some() && first_non_blank == self.layout.index(Field::Id);
-        let only = normalize(only);
-        let starts = FOOTER_PREFIXES
-            .iter()
-            .any(|p| only.starts_with(&*normalize(p)));
-        starts && (first_non_blank == Some(0) || !is_id_column)
+        let first = normalize(first);
+        if TOTAL_PREFIXES.iter().any(|p| first.starts_with(p)) {
+            return true;
+        }
+        cells.next().is_none() && FOOTER_PREFIXES.iter().any(|p| first.starts_with(p))
     }
 
     /// One row to a record, or `None` when it has no 编号 (the error is reported).

@@ -185,7 +185,9 @@ fn duplicate_and_missing_columns() {
 
 #[test]
 fn footer_lines_are_not_hazards() {
-    let text = format!("{HEADER}\n1,a,b,,,,,,,未整改,\n填表人：王五  联系电话：13800000000,,,,\n");
+    let text = format!(
+        "{HEADER}\n1,a,b,,,,,,,未整改,\n合计,,,,,,,,3.5,,\n填表人：王五  联系电话：13800000000,,,,\n注：本表每月25日前报送,,\n"
+    );
     let (file, findings) = read(&text);
     assert!(findings.is_empty(), "{findings:?}");
     let file = file.unwrap();
