@@ -243,3 +243,30 @@ fn out_and_base_url_options() {
     let robots = std::fs::read_to_string(target.join("robots.txt")).unwrap();
     assert!(robots.contains("Sitemap: https://portal.example.gov.cn/county/town/sitemap.xml"));
 }
+
+#[test]
+fn new_site_from_the_bundled_example_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("新网站");
+    let site_arg = site.to_str().unwrap();
+    let out = gongkai(&["new", site_arg]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("接下来"), "{stdout}");
+    assert!(site.join("site.toml").is_file());
+
+    let (code, stdout, stderr) = build(&["--root", site_arg]);
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(site.join("public/index.html").is_file());
+
+    // A second `new` into the now non-empty folder is refused and changes nothing.
+    let before = snapshot(&site);
+    let again = gongkai(&["new", site_arg]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("不是空的"));
+    assert!(snapshot(&site) == before);
+}

@@ -280,6 +280,25 @@ mod tests {
         .unwrap();
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_out_replaces_the_real_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("www");
+        write_site(&real, &[file("index.html", "旧")]).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_site(&link, &[file("index.html", "新")]).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read(link.join("index.html")).unwrap(),
+            "新".as_bytes()
+        );
+    }
+
     #[test]
     fn relative_out_with_dots_is_resolved() {
         let dir = tempfile::tempdir().unwrap();
