@@ -39,6 +39,19 @@ pub struct SiteConfig {
     /// Register settings.
     #[serde(default)]
     pub register: RegisterSettings,
+    /// Publication safety settings (the leak scanner's allow-list).
+    #[serde(default)]
+    pub publish: PublishSettings,
+}
+
+/// `[publish]`: what the leak scanner lets through.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PublishSettings {
+    /// Numbers and values that look personal but are public (an office's mobile duty
+    /// phone, a published unit's account number). Numbers are compared by their digits,
+    /// other values as written. See README "发布安全".
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// `[hotline]`: how residents report a hazard.

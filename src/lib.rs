@@ -21,5 +21,6 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod scan;
 pub mod serve;
 pub mod write;

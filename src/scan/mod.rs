@@ -1,0 +1,524 @@
+//! The leak scanner: after rendering and before anything is written, every output file
+//! is searched for personal data that must never be published (seed 002 items 50–52:
+//! reporters are protected).
+//!
+//! What counts as a leak:
+//! - a mainland ID-card number (18 digits with a valid check digit, or the old 15-digit
+//!   form), a mobile number, a bank-card-like number (see [`numbers`]);
+//! - any value of a private or unpublished register column (see [`private`]).
+//!
+//! Numbers the site publishes on purpose (the hotline phones and 12350 of `site.toml`)
+//! and the entries of `[publish] allow` are let through. A leak is an error finding
+//! naming the output file and, where it can be traced, the input file, row and column it
+//! came from; the build then writes nothing.
+//!
+//! Speed: one linear pass per file for numbers and one Aho-Corasick pass for private
+//! values, files in parallel (rayon). HTML is also scanned as a reader sees it (tags of
+//! inline formatting and character references removed, [`html::visible_text`]) so
+//! `<b>138</b>0013 8000` or `&#49;38…` cannot hide a number.
+
+pub mod html;
+pub mod numbers;
+pub mod private;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::check::{Finding, Findings};
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::hazard::HazardRecord;
+use crate::load::{Notice, Page, TaskList};
+use crate::model::Disclosure;
+use crate::render::OutputFile;
+
+use numbers::NumberKind;
+use private::{PrivateMatcher, PrivateValue};
+
+/// Where a value came from in the input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// Relative to the site root, `/`-separated.
+    pub file: PathBuf,
+    /// Excel row (registers, task lists); `None` for notices and settings.
+    pub row: Option<usize>,
+    /// The column header or front-matter field.
+    pub column: Option<String>,
+}
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LeakKind {
+    /// A personal number.
+    Number(NumberKind),
+    /// The value of a private or unpublished register column.
+    Private,
+}
+
+/// One leak: a personal value in one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leak {
+    pub kind: LeakKind,
+    /// The output file, relative to the output root.
+    pub output: String,
+    /// The value found (digits for numbers).
+    pub value: String,
+    /// Byte offset in the output file (in its visible text for HTML hits found only
+    /// there).
+    pub offset: usize,
+    /// Where the value came from, when it could be traced.
+    pub origin: Option<Origin>,
+}
+
+/// The scanner for one site: what is private, what is public, and where values came
+/// from. Build it once per build; it is `Sync`, files are scanned in parallel.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    origins: Vec<Origin>,
+    /// Digits of numbers that may be published.
+    allowed_numbers: HashSet<String>,
+    /// Digits of every personal-looking number in the input → the first origin.
+    number_origins: HashMap<String, usize>,
+    private: PrivateMatcher,
+}
+
+impl Scanner {
+    /// The scanner for a checked site: private values are the withheld cells of every
+    /// register row in the model, public numbers come from `site.toml`.
+    pub fn new(site: &Disclosure) -> Scanner {
+        let records: Vec<&HazardRecord> = site
+            .months
+            .iter()
+            .flat_map(|m| m.entries.iter().map(|e| &e.record))
+            .collect();
+        Scanner::from_parts(
+            &site.config,
+            &records,
+            &site.notices,
+            &site.pages,
+            &site.tasks,
+        )
+    }
+
+    /// The scanner from the parts of a site (for callers without a model).
+    pub fn from_parts(
+        config: &SiteConfig,
+        records: &[&HazardRecord],
+        notices: &[Notice],
+        pages: &[Page],
+        tasks: &[TaskList],
+    ) -> Scanner {
+        let mut builder = Builder::new(config);
+        for record in records {
+            builder.add_record(record);
+        }
+        for record in records {
+            builder.add_withheld(record);
+        }
+        for notice in notices {
+            let origin = builder.origin(notice.path.clone(), None, None);
+            for text in [
+                Some(notice.title.as_str()),
+                Some(notice.body.as_str()),
+                notice.doc_number.as_deref(),
+                notice.index_number.as_deref(),
+                Some(notice.issuer.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                builder.trace_numbers(text, origin);
+            }
+        }
+        for page in pages {
+            let origin = builder.origin(page.path.clone(), None, None);
+            builder.trace_numbers(&page.title, origin);
+            builder.trace_numbers(&page.body, origin);
+        }
+        for list in tasks {
+            for task in &list.tasks {
+                let origin = builder.origin(task.origin.file.clone(), Some(task.origin.row), None);
+                for text in [
+                    Some(task.task.as_str()),
+                    task.measures.as_deref(),
+                    task.owner.as_deref(),
+                    task.progress.as_deref(),
+                    task.number.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    builder.trace_numbers(text, origin);
+                }
+            }
+        }
+        builder.finish()
+    }
+
+    /// Number of private values searched for (for the summary and tests).
+    pub fn private_values(&self) -> usize {
+        self.private.values().len()
+    }
+
+    /// Scans every file in parallel. Leaks are sorted by output path, then offset.
+    pub fn scan(&self, files: &[OutputFile]) -> Vec<Leak> {
+        let mut leaks: Vec<Leak> = files.par_iter().flat_map(|f| self.scan_file(f)).collect();
+        leaks.sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
+        leaks
+    }
+
+    /// Scans one file. Binary files (images, fonts) are skipped.
+    pub fn scan_file(&self, file: &OutputFile) -> Vec<Leak> {
+        if is_binary(&file.path, &file.bytes) {
+            return Vec::new();
+        }
+        let mut leaks = self.scan_text(&file.path, &file.bytes);
+        if html::is_markup(&file.path) {
+            if let Some(visible) = html::visible_text(&file.bytes) {
+                let seen: HashSet<(LeakKind, String)> =
+                    leaks.iter().map(|l| (l.kind, l.value.clone())).collect();
+                leaks.extend(
+                    self.scan_text(&file.path, visible.as_bytes())
+                        .into_iter()
+                        .filter(|l| !seen.contains(&(l.kind, l.value.clone()))),
+                );
+            }
+        }
+        leaks
+    }
+
+    fn scan_text(&self, output: &str, text: &[u8]) -> Vec<Leak> {
+        let mut leaks = Vec::new();
+        let mut seen = HashSet::new();
+        for hit in numbers::scan(text) {
+            if self.allowed_numbers.contains(&hit.digits) || !seen.insert(hit.digits.clone()) {
+                continue;
+            }
+            let origin = self
+                .number_origins
+                .get(&hit.digits)
+                .map(|&i| self.origins[i].clone());
+            leaks.push(Leak {
+                kind: LeakKind::Number(hit.kind),
+                output: output.to_string(),
+                value: hit.digits,
+                offset: hit.offset,
+                origin,
+            });
+        }
+        for hit in self.private.scan(text) {
+            let value = &self.private.values()[hit.value];
+            if !seen.insert(value.value.clone()) {
+                continue;
+            }
+            leaks.push(Leak {
+                kind: LeakKind::Private,
+                output: output.to_string(),
+                value: value.value.clone(),
+                offset: hit.offset,
+                origin: Some(self.origins[value.origin].clone()),
+            });
+        }
+        leaks
+    }
+}
+
+/// Collects origins, public values and private values while the scanner is built.
+struct Builder<'a> {
+    config: &'a SiteConfig,
+    origins: Vec<Origin>,
+    origin_index: HashMap<Origin, usize>,
+    number_origins: HashMap<String, usize>,
+    /// Values published in their own right in identifying columns (编号, 单位, 村,
+    /// 行业, 督办单位, 责任人, 审核人): an unpublished column repeating one of them
+    /// (a 检查单位 column equal to the unit) is no leak.
+    published_names: HashSet<String>,
+    private: Vec<PrivateValue>,
+    allowed_values: HashSet<String>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(config: &'a SiteConfig) -> Builder<'a> {
+        let mut builder = Builder {
+            config,
+            origins: Vec::new(),
+            origin_index: HashMap::new(),
+            number_origins: HashMap::new(),
+            published_names: HashSet::new(),
+            private: Vec::new(),
+            allowed_values: config
+                .publish
+                .allow
+                .iter()
+                .map(|v| v.trim().to_string())
+                .collect(),
+        };
+        let settings = builder.origin(PathBuf::from(CONFIG_FILE), None, None);
+        for text in [
+            Some(config.title.as_str()),
+            Some(config.issuer.as_str()),
+            config.hotline.address.as_deref(),
+            config.hotline.hours.as_deref(),
+            config.hotline.email.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            builder.trace_numbers(text, settings);
+        }
+        builder
+    }
+
+    fn origin(&mut self, file: PathBuf, row: Option<usize>, column: Option<&str>) -> usize {
+        let origin = Origin {
+            file,
+            row,
+            column: column.map(str::to_string),
+        };
+        if let Some(&i) = self.origin_index.get(&origin) {
+            return i;
+        }
+        self.origins.push(origin.clone());
+        self.origin_index.insert(origin, self.origins.len() - 1);
+        self.origins.len() - 1
+    }
+
+    /// Remembers where each personal-looking number in `text` came from.
+    fn trace_numbers(&mut self, text: &str, origin: usize) {
+        for hit in numbers::scan(text.as_bytes()) {
+            self.number_origins.entry(hit.digits).or_insert(origin);
+        }
+    }
+
+    fn add_record(&mut self, record: &HazardRecord) {
+        let fields: [(&str, Option<&str>); 13] = [
+            ("编号", Some(record.id.as_str())),
+            ("隐患名称", Some(record.title.as_str())),
+            ("单位名称", Some(record.unit.as_str())),
+            ("所在村", record.locality.as_deref()),
+            ("行业领域", record.sector.as_deref()),
+            ("督办单位", record.supervisor.as_deref()),
+            ("判定依据", record.basis.as_deref()),
+            ("整改措施", record.measures.as_deref()),
+            ("责任人", record.owner.as_deref()),
+            ("应急预案", record.plan.as_deref()),
+            ("整改进度", record.progress.as_deref()),
+            ("销号审核人", record.approver.as_deref()),
+            ("备注", record.notes.as_deref()),
+        ];
+        for (column, text) in fields {
+            let Some(text) = text else { continue };
+            let origin = self.origin(
+                record.origin.file.clone(),
+                Some(record.origin.row),
+                Some(column),
+            );
+            self.trace_numbers(text, origin);
+            if matches!(
+                column,
+                "编号" | "单位名称" | "所在村" | "行业领域" | "督办单位" | "责任人" | "销号审核人"
+            ) {
+                self.published_names.insert(text.trim().to_string());
+            }
+        }
+    }
+
+    fn add_withheld(&mut self, record: &HazardRecord) {
+        let origin = self.origin(
+            record.origin.file.clone(),
+            Some(record.origin.row),
+            Some("未公开的列"),
+        );
+        for value in &record.withheld {
+            let value = value.trim();
+            self.trace_numbers(value, origin);
+            if self.published_names.contains(value)
+                || self.allowed_values.contains(value)
+                || is_harmless(value)
+            {
+                continue;
+            }
+            self.private.push(PrivateValue {
+                value: value.to_string(),
+                origin,
+            });
+        }
+    }
+
+    fn finish(self) -> Scanner {
+        let allowed_numbers = self
+            .config
+            .public_numbers()
+            .into_iter()
+            .chain(
+                self.config
+                    .publish
+                    .allow
+                    .iter()
+                    .map(|v| numbers::digits_of(v)),
+            )
+            .filter(|d| d.len() >= 5)
+            .collect();
+        Scanner {
+            origins: self.origins,
+            allowed_numbers,
+            number_origins: self.number_origins,
+            private: PrivateMatcher::new(self.private),
+        }
+    }
+}
+
+/// Unpublished cells that identify nobody: words of the register's own vocabulary
+/// (statuses, levels, sources, yes/no) and short numbers, dates and amounts (fewer than
+/// seven digits and nothing else but punctuation). Personal numbers have more digits.
+fn is_harmless(value: &str) -> bool {
+    const VOCABULARY: &[&str] = &[
+        "是",
+        "否",
+        "未整改",
+        "整改中",
+        "已整改",
+        "已销号",
+        "重大",
+        "一般",
+        "重大隐患",
+        "一般隐患",
+        "重大事故隐患",
+        "一般事故隐患",
+        "企业自查",
+        "执法检查",
+        "群众举报",
+        "上级交办",
+        "无",
+        "暂无",
+        "匿名",
+        "不详",
+    ];
+    if VOCABULARY.contains(&value) {
+        return true;
+    }
+    let numeric = value.chars().all(|c| {
+        c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace() || "年月日".contains(c)
+    });
+    let groups: Vec<usize> = value
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    let digits: usize = groups.iter().sum();
+    let is_date = matches!(groups.as_slice(), [4, 1..=2, 1..=2]);
+    numeric && (digits < 7 || is_date)
+}
+
+/// Images, fonts, archives: not text, not scanned.
+fn is_binary(path: &str, bytes: &[u8]) -> bool {
+    const BINARY: &[&str] = &[
+        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf",
+        ".zip", ".gz", ".pdf",
+    ];
+    let lower = path.to_ascii_lowercase();
+    BINARY.iter().any(|ext| lower.ends_with(ext)) || bytes.iter().take(8000).any(|&b| b == 0)
+}
+
+/// Scans the rendered site and returns one error finding per leaked value (with the
+/// output files it appears in), or nothing when the output is clean.
+pub fn check_output(site: &Disclosure, files: &[OutputFile]) -> Findings {
+    let scanner = Scanner::new(site);
+    let leaks = scanner.scan(files);
+    let mut findings = Findings::default();
+    findings.extend(leak_findings(&leaks));
+    findings.sort();
+    findings
+}
+
+/// One error finding per distinct leaked value, naming up to three output files and
+/// the input it came from. Values are masked in the message: the report itself may end
+/// up in a log or a screenshot.
+pub fn leak_findings(leaks: &[Leak]) -> Vec<Finding> {
+    let mut grouped: BTreeMap<(LeakKind, &str), Vec<&Leak>> = BTreeMap::new();
+    for leak in leaks {
+        grouped
+            .entry((leak.kind, leak.value.as_str()))
+            .or_default()
+            .push(leak);
+    }
+    grouped
+        .into_iter()
+        .map(|((kind, value), leaks)| leak_finding(kind, value, &leaks))
+        .collect()
+}
+
+fn leak_finding(kind: LeakKind, value: &str, leaks: &[&Leak]) -> Finding {
+    let mut outputs: Vec<&str> = leaks.iter().map(|l| l.output.as_str()).collect();
+    outputs.sort();
+    outputs.dedup();
+    let shown_outputs = if outputs.len() > 3 {
+        format!("{} 等 {} 个文件", outputs[..3].join("、"), outputs.len())
+    } else {
+        outputs.join("、")
+    };
+    let origin = leaks.iter().find_map(|l| l.origin.as_ref());
+    let from = match origin {
+        Some(o) => {
+            let mut s = format!("，来自 {}", o.file.display());
+            if let Some(row) = o.row {
+                s.push_str(&format!(" 第 {row} 行"));
+            }
+            if let Some(column) = &o.column {
+                s.push_str(&format!("「{column}」"));
+            }
+            s
+        }
+        None => "（未能追溯到输入文件，可能来自主题模板或 static/ 文件夹）".to_string(),
+    };
+    let (code, what, masked, help) = match kind {
+        LeakKind::Number(n) => (
+            n.code(),
+            format!("疑似{}", n.label()),
+            numbers::mask(value),
+            "个人号码不得公开：请在输入文件中删除或打码（如 138****8000）后重新生成。如确属应公开的号码（如单位值班手机），请把它加入 site.toml 的 [publish] allow 列表。",
+        ),
+        LeakKind::Private => (
+            "leak-private-value",
+            "不公开列（如举报人、举报人电话）中的内容".to_string(),
+            mask_text(value),
+            "举报人等不公开信息不得出现在网站上（举报人信息严格保密）：请从公开的列（备注、整改进度等）、通知和页面中删除它后重新生成。如确属误报（该文字本应公开），请把它加入 site.toml 的 [publish] allow 列表。",
+        ),
+    };
+    let message = format!(
+        "输出文件 {shown_outputs} 中出现{what}「{masked}」{from}；为保护个人信息，未生成网站"
+    );
+    let mut finding = Finding::error(code, message)
+        .with_value(masked)
+        .with_help(help);
+    if let Some(o) = origin {
+        finding = finding.in_file(o.file.clone());
+        if let Some(row) = o.row {
+            finding = finding.at_row(row);
+        }
+        if let Some(column) = &o.column {
+            finding = finding.in_column(column.clone());
+        }
+    }
+    finding
+}
+
+/// `王*明`, `李*`: the first and last character kept.
+fn mask_text(value: &str) -> String {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_digit() || "-+ ()".contains(c))
+    {
+        return numbers::mask(&numbers::digits_of(value));
+    }
+    let chars: Vec<char> = value.chars().collect();
+    match chars.len() {
+        0 | 1 => "*".to_string(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat((n - 2).min(6)), chars[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests;
