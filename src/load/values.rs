@@ -62,12 +62,18 @@ const SERIAL_RANGE: std::ops::RangeInclusive<i64> = 20_000..=80_000;
 
 /// Reads a date in any form offices write: `2024-05-12`, `2024/5/12`, `2024.5.12`,
 /// `2024年5月12日`, `2024-05-12 00:00:00`, `2024-05-12T08:30`, `20240512`, full-width
-/// digits, and Excel serial numbers (1900 date system, `45424` = 2024-05-12).
+/// digits, a trailing `前`/`之前` (`2024年5月12日前`, as deadlines are written), and
+/// Excel serial numbers (1900 date system, `45424` = 2024-05-12).
 ///
 /// Returns `None` for anything else, including impossible days such as `2024-02-30`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let norm = normalize(text);
-    let s = strip_time(&norm);
+    // Deadlines are often written `2024年6月30日前`: the day itself is the deadline.
+    let s = norm
+        .strip_suffix("之前")
+        .or_else(|| norm.strip_suffix('前'))
+        .unwrap_or(&norm);
+    let s = strip_time(s);
     if s.is_empty() {
         return None;
     }
@@ -360,6 +366,8 @@ mod tests {
             "２０２４－０５－１２",
             "２０２４年５月１２日",
             "\u{3000}2024/5/12\u{3000}",
+            "2024年5月12日前",
+            "2024-05-12之前",
         ] {
             assert_eq!(parse_date(text), may12, "{text:?}");
         }
@@ -385,7 +393,8 @@ mod tests {
             "5月12日",
             "24-5-12",
             "2024-5/12",
-            "2024年5月12日前",
+            "5月底前",
+            "前",
             "明天",
             "2024-05-12-01",
             "202405121",
