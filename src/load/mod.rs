@@ -7,6 +7,7 @@
 //! months live in `check`.
 
 pub mod frontmatter;
+pub mod guard;
 pub mod notice;
 pub mod register;
 pub mod table;
