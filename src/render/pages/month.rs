@@ -152,8 +152,9 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
         .unwrap_or_default();
     c.insert("months", &summaries.iter().take(3).collect::<Vec<_>>());
     c.insert("overdue_total", &overdue.len());
+    // Named `hazards` for the shared `hazard_table.html`.
     c.insert(
-        "overdue",
+        "hazards",
         &overdue.iter().take(HOME_OVERDUE).collect::<Vec<_>>(),
     );
     c.insert("notices", &notices);
