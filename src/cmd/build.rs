@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::check::{load_and_check, print_findings};
 use super::{BuildArgs, Format};
 use crate::render::{self, RenderOptions};
-use crate::{model, write};
+use crate::{load, model, scan, write};
 
 /// Runs `gongkai build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -23,6 +23,17 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Err(err) = write::resolve_out(&out).and_then(|o| write::check_out_dir(&o, Some(root))) {
         eprintln!("错误：{err}");
         return ExitCode::from(2);
+    }
+
+    // Links out of the site folder and files too large to read are refused before
+    // anything is loaded: reading them is what must not happen.
+    let guarded = load::guard::check_content(root);
+    if guarded.has_errors() {
+        if let Err(err) = print_findings(&guarded, None, Format::Text) {
+            eprintln!("无法输出检查结果：{err}");
+        }
+        eprintln!("{}", not_written(&out, "内容文件夹中有不能读取的文件"));
+        return ExitCode::from(1);
     }
 
     let (site, findings) = load_and_check(root);
@@ -48,6 +59,16 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+
+    // Publication safety: no personal number, no private value, nothing that runs.
+    let safety = scan::check_site_output(&disclosure, &files);
+    if safety.has_errors() {
+        if let Err(err) = print_findings(&safety, None, Format::Text) {
+            eprintln!("无法输出检查结果：{err}");
+        }
+        eprintln!("{}", not_written(&out, "生成的网站中有不应公开的内容"));
+        return ExitCode::from(1);
+    }
 
     match write::write_site_for(&out, Some(root), &files) {
         Ok(stats) => {

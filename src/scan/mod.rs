@@ -421,13 +421,16 @@ fn is_binary(path: &str, bytes: &[u8]) -> bool {
     BINARY.iter().any(|ext| lower.ends_with(ext)) || bytes.iter().take(8000).any(|&b| b == 0)
 }
 
-/// Scans the rendered site and returns one error finding per leaked value (with the
-/// output files it appears in), or nothing when the output is clean.
-pub fn check_output(site: &Disclosure, files: &[OutputFile]) -> Findings {
+/// Everything publication safety checks in a rendered site, before it is written: one
+/// error finding per leaked value (with the output files it appears in) and one per
+/// page with active content or without the Content-Security-Policy. Empty when the
+/// output may be published.
+pub fn check_site_output(site: &Disclosure, files: &[OutputFile]) -> Findings {
     let scanner = Scanner::new(site);
     let leaks = scanner.scan(files);
     let mut findings = Findings::default();
     findings.extend(leak_findings(&leaks));
+    findings.extend(html::active_content(files));
     findings.sort();
     findings
 }
