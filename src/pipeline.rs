@@ -1,5 +1,5 @@
-//! The whole pipeline in one call (load → check → model → render), shared by `build` and
-//! `serve`.
+//! The whole pipeline in one call (load → check → model → render → leak scan), shared by
+//! `build` and `serve`.
 //!
 //! [`Pipeline`] keeps what it loaded between runs, one slot per kind of input (the
 //! settings, the registers, the notices, the pages, the task lists), each stamped with the
@@ -23,6 +23,7 @@ use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::load::{self, LoadedSite, Notice, Page, RegisterFile, TaskList};
 use crate::model::{self, Disclosure};
 use crate::render::{self, OutputFile, RenderOptions};
+use crate::scan;
 
 /// What a successful run produced.
 #[derive(Debug, Clone)]
@@ -184,6 +185,8 @@ pub struct RunStats {
     pub model: Duration,
     /// Rendering.
     pub render: Duration,
+    /// Scanning the output for personal data.
+    pub scan: Duration,
     /// The whole run.
     pub total: Duration,
 }
@@ -434,7 +437,13 @@ impl Pipeline {
             findings.extend(slot.findings.iter().cloned());
         }
         let config = match config_slot.and_then(|s| s.value.clone()) {
-            Some(config) => config,
+            // `gongkai build --base-url` overrides site.toml for the whole site.
+            Some(mut config) => {
+                if let Some(base_url) = &self.options.base_url {
+                    config.base_url.clone_from(base_url);
+                }
+                config
+            }
             None => {
                 findings.sort();
                 return Err(findings);
@@ -485,23 +494,35 @@ impl Pipeline {
         let start = Instant::now();
         let result = render::render_site(&checked.disclosure, &self.options);
         self.stats.render = start.elapsed();
-        match result {
-            Ok(files) => Ok(Built {
-                files,
-                findings: checked.findings.clone(),
-                files_read: checked.files_read,
-                rows_read: checked.rows_read,
-            }),
+        let files = match result {
+            Ok(files) => files,
             Err(err) => {
                 let mut findings = checked.findings.clone();
                 findings.push(
-                    Finding::error("render-failed", err.to_string())
+                    Finding::error("render-failed", render::error_chain(&err))
                         .with_help("请按上面的说明修改主题或模板文件；保存后会重新生成。"),
                 );
                 findings.sort();
-                Err(findings)
+                return Err(findings);
             }
+        };
+        // Nothing personal and no active content may reach the output, in a preview
+        // either.
+        let start = Instant::now();
+        let leaks = scan::check_site_output(&checked.disclosure, &files);
+        self.stats.scan = start.elapsed();
+        if leaks.has_errors() {
+            let mut findings = checked.findings.clone();
+            findings.extend(leaks.items);
+            findings.sort();
+            return Err(findings);
         }
+        Ok(Built {
+            files,
+            findings: checked.findings.clone(),
+            files_read: checked.files_read,
+            rows_read: checked.rows_read,
+        })
     }
 }
 

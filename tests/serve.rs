@@ -517,7 +517,7 @@ fn notice_edit_does_not_reread_registers() {
     // A template edit re-reads no content and re-renders.
     site.write(
         "templates/404.html",
-        "<!doctype html><title>找不到</title><body>自定义的找不到页面</body>",
+        "<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"><title>找不到</title><body>自定义的找不到页面</body>",
     );
     backdate(root, 900, false);
     let built = pipeline.run().unwrap();
@@ -618,4 +618,98 @@ fn folder_without_site_toml_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("找不到网站设置文件 site.toml"), "{err}");
     assert!(err.contains("--root"), "{err}");
+}
+
+/// County scale (12 months × 10,000 rows): one edited register visible in the browser
+/// within a second of saving. Needs a corpus from the example generator, and a release
+/// build to be meaningful:
+///
+/// ```text
+/// cargo run --release --example gen_corpus -- --out /tmp/county --size county
+/// GONGKAI_BENCH_SITE=/tmp/county cargo test --release --test serve -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "needs a generated county-scale corpus in GONGKAI_BENCH_SITE"]
+fn county_scale_edit_is_visible_within_a_second() {
+    let Some(source) = std::env::var_os("GONGKAI_BENCH_SITE") else {
+        panic!("set GONGKAI_BENCH_SITE to a corpus folder (see the doc comment)");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(&source), dir.path());
+    let root = dir.path().canonicalize().unwrap();
+
+    let mut pipeline = Pipeline::new(&root, RenderOptions::new(&root));
+    let built = pipeline.run().expect("corpus builds");
+    println!(
+        "clean build: {} files, {} rows, {:?} ({:?} load+check, {:?} model, {:?} render)",
+        built.files.len(),
+        built.rows_read,
+        pipeline.stats().total,
+        pipeline.stats().load_check,
+        pipeline.stats().model,
+        pipeline.stats().render
+    );
+    drop((pipeline, built));
+
+    let preview = Preview::start(&PreviewOptions {
+        root: root.clone(),
+        port: 0,
+        next_free_port: false,
+        verbose: false,
+    })
+    .unwrap();
+    let port = preview.port();
+
+    // The last register: retitle its first hazard.
+    let registers = root.join("content/registers");
+    let csv = walkdir::WalkDir::new(&registers)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+        .last()
+        .expect("a register")
+        .into_path();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&csv)
+        .unwrap();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let header = rows[0].clone();
+    let col = |name: &str| header.iter().position(|h| h.contains(name)).unwrap();
+    let (id_col, title_col) = (col("编号"), col("隐患名称"));
+    let id = rows[1][id_col].to_string();
+    let title = format!("{}（现场复核后更正）", &rows[1][title_col]);
+    let mut edited: Vec<String> = rows[1].iter().map(str::to_string).collect();
+    edited[title_col] = title.clone();
+    rows[1] = csv::StringRecord::from(edited);
+    let page = format!(
+        "/{}",
+        gongkai::render::urls::hazard_path(&id).trim_end_matches("index.html")
+    );
+    assert_eq!(get(port, &page).0, 200, "{page}");
+
+    let saved = Instant::now();
+    let mut writer = csv::Writer::from_path(&csv).unwrap();
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    wait_for("the edited title", || get(port, &page).2.contains(&title));
+    let visible = saved.elapsed();
+    println!("edit of {} visible after {visible:?}", csv.display());
+    assert!(visible < Duration::from_secs(1), "took {visible:?}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
