@@ -219,51 +219,7 @@ pub fn read_register(
         }
         None => columns::Layout::new(header, config),
     };
-    for (field, first, second) in &layout.duplicates {
-        findings.push(
-            Finding::error(
-                "register-duplicate-column",
-                format!(
-                    "「{first}」和「{second}」两列都是「{}」，无法确定以哪一列为准",
-                    field.canonical()
-                ),
-            )
-            .in_file(&rel)
-            .at_row(header.number)
-            .in_column(second.clone())
-            .with_help("请删除或改名其中一列，每个字段只保留一列。"),
-        );
-    }
-    for field in [Field::Unit] {
-        if layout.index(field).is_none() {
-            findings.push(
-                Finding::error(
-                    "register-missing-column",
-                    format!("表头中没有必填列「{}」", field.canonical()),
-                )
-                .in_file(&rel)
-                .at_row(header.number)
-                .with_help(format!(
-                    "请在表头加上「{}」列（也可写作：{}），并为每个隐患填写。",
-                    field.canonical(),
-                    field.aliases()[1..].join("、")
-                )),
-            );
-        }
-    }
-    if layout.index(Field::Status).is_none() {
-        findings.push(
-            Finding::warning(
-                "register-no-status-column",
-                "表头中没有「整改状态」列，本文件的隐患全部按“未整改”处理",
-            )
-            .in_file(&rel)
-            .at_row(header.number)
-            .with_help(
-                "请加上「整改状态」列，逐行填写：未整改、整改中、已整改 或 已销号，公开的整改进展才准确。",
-            ),
-        );
-    }
+    check_layout(&layout, header.number, &rel, &mut findings);
     let mut reader = RowReader {
         text,
         delimiter: table.delimiter,
@@ -276,7 +232,7 @@ pub fn read_register(
     for row in data {
         if layout.has_no_published_value(row)
             || layout.is_repeated_header(row)
-            || reader.is_footer(row)
+            || RowReader::is_footer(row)
         {
             continue;
         }
@@ -295,6 +251,56 @@ pub fn read_register(
         records,
     };
     (Some(file), findings)
+}
+
+/// File-level findings about the header: two columns for one field, a missing 单位名称
+/// column, no 整改状态 column.
+fn check_layout(
+    layout: &columns::Layout,
+    header_row: usize,
+    rel: &Path,
+    findings: &mut Vec<Finding>,
+) {
+    for (field, first, second) in &layout.duplicates {
+        findings.push(
+            Finding::error(
+                "register-duplicate-column",
+                format!(
+                    "「{first}」和「{second}」两列都是「{}」，无法确定以哪一列为准",
+                    field.canonical()
+                ),
+            )
+            .in_file(rel)
+            .at_row(header_row)
+            .in_column(second.clone())
+            .with_help("请删除或改名其中一列，每个字段只保留一列。"),
+        );
+    }
+    // 编号 and 隐患名称 are part of what makes a header; only 单位名称 can be missing.
+    if layout.index(Field::Unit).is_none() {
+        findings.push(
+            Finding::error("register-missing-column", "表头中没有必填列「单位名称」")
+                .in_file(rel)
+                .at_row(header_row)
+                .with_help(format!(
+                    "请在表头加上「单位名称」列（也可写作：{}），并为每个隐患填写。",
+                    Field::Unit.aliases()[1..].join("、")
+                )),
+        );
+    }
+    if layout.index(Field::Status).is_none() {
+        findings.push(
+            Finding::warning(
+                "register-no-status-column",
+                "表头中没有「整改状态」列，本文件的隐患全部按“未整改”处理",
+            )
+            .in_file(rel)
+            .at_row(header_row)
+            .with_help(
+                "请加上「整改状态」列，逐行填写：未整改、整改中、已整改 或 已销号，公开的整改进展才准确。",
+            ),
+        );
+    }
 }
 
 /// The error for a file whose header could not be found, naming the required headers
@@ -381,7 +387,7 @@ impl RowReader<'_> {
     /// A signature line or note under the table (`填表人：张三  联系电话：…`, one cell
     /// only), or a totals row (`合计`, `小计`, `总计` first). Such rows are not hazards;
     /// they are skipped, and never published since they may carry a phone number.
-    fn is_footer(&self, row: &Row) -> bool {
+    fn is_footer(row: &Row) -> bool {
         let mut cells = row.record.iter().filter(|c| !c.trim().is_empty());
         let Some(first) = cells.next() else {
             return false;
