@@ -42,7 +42,8 @@ pub struct RegisterFile {
     /// Headers of columns that are read but never published (private and unknown), as
     /// written in the file.
     pub unpublished_columns: Vec<String>,
-    /// The hazards, in file order. Rows with errors are left out (the error is reported).
+    /// The hazards, in file order. A row with a bad cell is kept (the bad field left empty,
+    /// the error reported) so cross-month rules see it; only rows without 编号 are left out.
     pub records: Vec<HazardRecord>,
 }
 
