@@ -45,11 +45,14 @@ pub fn build(site: LoadedSite) -> Disclosure {
             let previous_index = history::index(previous);
             let previous_entries = previous.map(|p| p.entries.as_slice()).unwrap_or(&[]);
             let files_info = files.iter().map(file_info).collect();
-            let mut entries: Vec<HazardEntry> = files
-                .into_iter()
-                .flat_map(|f| f.records)
-                .map(|record| entry(record, due, &previous_index))
-                .collect();
+            // Sized up front: a month is thousands of entries of several hundred bytes,
+            // and growing the vector by doubling would copy them all again and again.
+            let mut entries: Vec<HazardEntry> =
+                Vec::with_capacity(files.iter().map(|f| f.records.len()).sum());
+            for file in files {
+                let month_entries = file.records.into_iter();
+                entries.extend(month_entries.map(|record| entry(record, due, &previous_index)));
+            }
             sort_by_id(&mut entries);
             let changes = history::changes(&previous_index, previous_entries, &entries);
             cumulative.update(&entries);

@@ -60,8 +60,13 @@ pub(crate) fn changes(
 
 /// Every hazard ever listed, with one point per month it is listed in.
 pub(crate) fn histories(months: &[MonthReport]) -> BTreeMap<String, HazardHistory> {
-    let mut by_id: FxHashMap<&str, HazardHistory> = FxHashMap::default();
-    for report in months {
+    let capacity = months.last().map_or(0, |m| m.entries.len());
+    let mut by_id: FxHashMap<&str, HazardHistory> =
+        FxHashMap::with_capacity_and_hasher(capacity, Default::default());
+    for (i, report) in months.iter().enumerate() {
+        // Room for the months still to come (most hazards stay listed a while), but
+        // bounded so a long site of short-lived hazards does not reserve too much.
+        let room = (months.len() - i).min(12);
         for entry in &report.entries {
             let record = &entry.record;
             let history = by_id
@@ -69,7 +74,7 @@ pub(crate) fn histories(months: &[MonthReport]) -> BTreeMap<String, HazardHistor
                 .or_insert_with(|| HazardHistory {
                     id: record.id.clone(),
                     latest_month: report.month,
-                    points: Vec::new(),
+                    points: Vec::with_capacity(room),
                 });
             history.latest_month = report.month;
             history.points.push(HistoryPoint {
