@@ -359,6 +359,30 @@ fn status_moving_backwards_needs_a_note() {
 }
 
 #[test]
+fn id_given_to_another_hazard_is_a_warning() {
+    let other = HazardRecord {
+        title: "液氨储罐区未设置气体泄漏报警装置".to_string(),
+        unit: "另一家冷库有限公司".to_string(),
+        ..rec("NZ-1")
+    };
+    let renamed = HazardRecord {
+        title: "NZ-2号隐患（名称已改写）".to_string(),
+        ..rec("NZ-2")
+    };
+    let s = site(vec![
+        file(ym(2024, 5), "a.csv", vec![rec("NZ-1"), rec("NZ-2")]),
+        file(ym(2024, 6), "a.csv", vec![other, renamed]),
+    ]);
+    let findings = check(&s);
+    let f = only(&findings, "id-reused");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(file_of(&f), "content/registers/2024-06/a.csv");
+    assert_eq!((f.row, f.column.as_deref()), (Some(3), Some("编号")));
+    assert!(f.message.contains("NZ-1号隐患") && f.message.contains("另一家冷库有限公司"));
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+}
+
+#[test]
 fn open_hazard_missing_five_parts() {
     let mut open = rec("NZ-1");
     open.funds = None;

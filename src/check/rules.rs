@@ -483,6 +483,10 @@ fn check_reappearances(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &
             let Some((prev_month, prev)) = previous else {
                 continue;
             };
+            if is_other_hazard(prev, record) {
+                findings.push(id_reused(prev_month, prev, month.month, record));
+                continue;
+            }
             if record.status >= prev.status || has_notes(record) {
                 continue;
             }
@@ -524,6 +528,47 @@ fn check_reappearances(months: &BTreeMap<YearMonth, MonthIndex<'_>>, findings: &
             );
         }
     }
+}
+
+/// Both name and unit differ from the last listing: most likely the id was given to
+/// another hazard, which would hide the first one's fate (it seems still listed).
+fn is_other_hazard(before: &HazardRecord, now: &HazardRecord) -> bool {
+    let same = |a: &str, b: &str| {
+        let key = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        a == b || key(a) == key(b)
+    };
+    !same(&before.title, &now.title) && !same(&before.unit, &now.unit)
+}
+
+fn id_reused(
+    before_month: YearMonth,
+    before: &HazardRecord,
+    month: YearMonth,
+    now: &HazardRecord,
+) -> Finding {
+    at_row(
+        Finding::warning(
+            "id-reused",
+            format!(
+                "编号 {} 在 {} 是“{}”（{}，{}），在 {} 却是“{}”（{}）：隐患名称和单位名称都不同",
+                now.id,
+                before_month,
+                before.title,
+                before.unit,
+                place(before),
+                month,
+                now.title,
+                now.unit
+            ),
+        ),
+        now,
+    )
+    .in_column(header::ID)
+    .with_value(now.id.clone())
+    .with_help(
+        "同一编号应始终指同一个隐患，编号不能重复使用。如果这是新发现的隐患，请给它一个新编号，\
+         并把原隐患按实际状态继续列出或办理销号；如果只是改写了名称，可忽略此提示。",
+    )
 }
 
 /// Notes on what will not be published: notices that are drafts or not 主动公开, draft
