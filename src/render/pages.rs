@@ -15,6 +15,7 @@ mod month;
 mod notice;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -24,7 +25,7 @@ use tera::Context;
 use super::urls;
 use super::views::{HotlineView, MonthSummary};
 use super::RenderOptions;
-use crate::model::Disclosure;
+use crate::model::{Disclosure, HazardEntry};
 
 /// One page to render. Its context is built when the page is rendered (in parallel,
 /// and dropped right after), so thousands of hazard pages never sit in memory at once.
@@ -165,9 +166,17 @@ pub struct SiteContext<'a> {
     hotline: HotlineView,
     footer_pages: Vec<PageLink>,
     latest: Option<MonthSummary>,
+    /// Each hazard's entry in the latest month it is listed in, by id (the model's
+    /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
+    latest_entries: HashMap<&'a str, &'a HazardEntry>,
 }
 
 impl<'a> SiteContext<'a> {
+    /// The entry of hazard `id` in the latest month it is listed in.
+    pub fn latest_entry(&self, id: &str) -> Option<&'a HazardEntry> {
+        self.latest_entries.get(id).copied()
+    }
+
     /// Prepares the shared part of every page.
     pub fn new(site: &'a Disclosure, opts: &RenderOptions) -> Self {
         let base = opts
@@ -189,7 +198,15 @@ impl<'a> SiteContext<'a> {
                 path: urls::page_path(&p.slug),
             })
             .collect();
+        let mut latest_entries = HashMap::with_capacity(site.hazards.len());
+        for month in &site.months {
+            // Later months overwrite earlier ones, leaving each hazard's latest entry.
+            for entry in &month.entries {
+                latest_entries.insert(entry.record.id.as_str(), entry);
+            }
+        }
         SiteContext {
+            latest_entries,
             site,
             info: SiteInfo {
                 title: site.config.title.clone(),

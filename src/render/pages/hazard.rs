@@ -54,7 +54,7 @@ struct GroupSummary {
 /// The latest entry of `history` as a view, with the month it is from.
 fn latest_view(ctx: &SiteContext, history: &HazardHistory) -> Option<LatestHazard> {
     let site = ctx.site;
-    let entry = site.entry(history.latest_month, &history.id)?;
+    let entry = ctx.latest_entry(&history.id)?;
     Some(LatestHazard {
         hazard: HazardView::new(entry),
         month: Link {
@@ -71,7 +71,7 @@ pub fn pages<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
     let histories: Vec<&HazardHistory> = site
         .hazards
         .values()
-        .filter(|h| site.entry(h.latest_month, &h.id).is_some())
+        .filter(|h| ctx.latest_entry(&h.id).is_some())
         .collect();
     let mut jobs: Vec<PageJob> = histories
         .iter()
@@ -182,7 +182,7 @@ fn group_pages<'a>(
     let site = ctx.site;
     let mut groups: BTreeMap<String, Vec<&'a HazardHistory>> = BTreeMap::new();
     for history in histories {
-        if let Some(entry) = site.entry(history.latest_month, &history.id) {
+        if let Some(entry) = ctx.latest_entry(&history.id) {
             groups
                 .entry(kind.key(&entry.record))
                 .or_default()

@@ -1,6 +1,8 @@
 //! The disclosure pages: home, the index of every month, and one page per month with
 //! its list, progress, results, changes and the statistics of seed 001's annex.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -293,7 +295,7 @@ fn month_context(
     c.insert("hazards", &hazards);
     c.insert("open", &open);
     c.insert("results", &results);
-    c.insert("changes", &changes(ctx.site, report, prev));
+    c.insert("changes", &changes(ctx, report, prev));
     c.insert("annex", &annex);
     c.insert("unknown_source", &(unknown.found > 0).then_some(unknown));
     c.insert("by_status", &by_status);
@@ -305,24 +307,28 @@ fn month_context(
     c
 }
 
-fn changes(site: &Disclosure, report: &MonthReport, prev: Option<&MonthReport>) -> ChangesView {
+fn changes(ctx: &SiteContext, report: &MonthReport, prev: Option<&MonthReport>) -> ChangesView {
+    // Titles by id: this month's entries win over last month's (a hazard that left is
+    // only in last month's register), then the hazard's latest listing.
+    let mut titles: HashMap<&str, &str> = HashMap::new();
+    for entry in prev
+        .into_iter()
+        .flat_map(|p| p.entries.iter())
+        .chain(report.entries.iter())
+    {
+        titles.insert(&entry.record.id, &entry.record.title);
+    }
     let items = |ids: &[String]| -> Vec<ChangeItem> {
         ids.iter()
             .map(|id| {
-                let title = report
-                    .entries
-                    .iter()
-                    .chain(prev.into_iter().flat_map(|p| p.entries.iter()))
-                    .find(|e| &e.record.id == id)
-                    .map(|e| e.record.title.clone())
-                    .or_else(|| {
-                        let h = site.hazards.get(id)?;
-                        Some(site.entry(h.latest_month, id)?.record.title.clone())
-                    })
+                let title = titles
+                    .get(id.as_str())
+                    .copied()
+                    .or_else(|| ctx.latest_entry(id).map(|e| e.record.title.as_str()))
                     .unwrap_or_default();
                 ChangeItem {
                     id: id.clone(),
-                    title,
+                    title: title.to_string(),
                     path: urls::hazard_path(id),
                 }
             })
