@@ -132,10 +132,10 @@ to_seconds() { awk -v t="$1" 'BEGIN{n=split(t,a,":"); s=0; for(i=1;i<=n;i++) s=s
 
 ROWS_MD=()
 FAILED=0
-# row TOOL CORPUS WALL_S PEAK_MIB HTML OUT_MIB NOTE
+# row TOOL CORPUS WALL_S CPU_S PEAK_MIB HTML OUT_MIB NOTE
 row() {
   local line
-  line=$(printf '| %s | %s | %s | %s | %s | %s | %s |' "$@")
+  line=$(printf '| %s | %s | %s | %s | %s | %s | %s | %s |' "$@")
   ROWS_MD+=("$line")
   say "$line"
 }
@@ -156,6 +156,9 @@ timed() {
   RUN_LOG=$log
   RUN_WALL=$(to_seconds "$(tfield 'Elapsed (wall clock) time' "$tf")")
   RUN_MIB=$(awk -v k="$(tfield 'Maximum resident set size' "$tf")" 'BEGIN{printf "%.1f", k/1024}')
+  # user + system CPU seconds: less sensitive than wall time to other load on the machine
+  RUN_CPU=$(awk -v u="$(tfield 'User time (seconds)' "$tf")" -v s="$(tfield 'System time (seconds)' "$tf")" \
+    'BEGIN{printf "%.2f", u+s}')
 }
 
 # html-count and MiB of an output folder
@@ -173,12 +176,12 @@ bench_check() {
   for ((i = 1; i <= CHECK_RUNS; i++)); do
     timed "check-$size" "$GONGKAI" check --root "$site"
     if [ "$RUN_RC" -eq 0 ]; then
-      row "gongkai check" "$size" "$RUN_WALL" "$RUN_MIB" "–" "–" "ok"
+      row "gongkai check" "$size" "$RUN_WALL" "$RUN_CPU" "$RUN_MIB" "–" "–" "ok"
     elif not_implemented "$RUN_LOG"; then
       say "跳过 gongkai check：尚未实现"; return
     else
       FAILED=1
-      row "gongkai check" "$size" "$RUN_WALL" "$RUN_MIB" "–" "–" "失败（退出码 $RUN_RC，见 $RUN_LOG）"
+      row "gongkai check" "$size" "$RUN_WALL" "$RUN_CPU" "$RUN_MIB" "–" "–" "失败（退出码 $RUN_RC，见 $RUN_LOG）"
       tail -n 20 "$RUN_LOG" >&2
       return
     fi
@@ -187,7 +190,7 @@ bench_check() {
   # the report (tens of thousands of 逾期 notes on a county corpus) to a file.
   DISCARD_STDOUT=1 timed "check-$size-null" "$GONGKAI" check --root "$site"
   if [ "$RUN_RC" -eq 0 ]; then
-    row "gongkai check（报告输出到 /dev/null）" "$size" "$RUN_WALL" "$RUN_MIB" "–" "–" "ok"
+    row "gongkai check（报告输出到 /dev/null）" "$size" "$RUN_WALL" "$RUN_CPU" "$RUN_MIB" "–" "–" "ok"
   fi
 }
 
@@ -197,12 +200,12 @@ bench_build() {
   timed "build-$size" "$GONGKAI" build --root "$site" --out "$out"
   if [ "$RUN_RC" -eq 0 ]; then
     read -r html mib < <(out_stats "$out")
-    row "gongkai build" "$size" "$RUN_WALL" "$RUN_MIB" "$html" "$mib" "ok"
+    row "gongkai build" "$size" "$RUN_WALL" "$RUN_CPU" "$RUN_MIB" "$html" "$mib" "ok"
   elif not_implemented "$RUN_LOG"; then
     say "跳过 gongkai build：尚未实现（$(head -c 200 "$RUN_LOG" | tr '\n' ' ')）"
   else
     FAILED=1
-    row "gongkai build" "$size" "$RUN_WALL" "$RUN_MIB" "–" "–" "失败（退出码 $RUN_RC，见 $RUN_LOG）"
+    row "gongkai build" "$size" "$RUN_WALL" "$RUN_CPU" "$RUN_MIB" "–" "–" "失败（退出码 $RUN_RC，见 $RUN_LOG）"
     tail -n 20 "$RUN_LOG" >&2
   fi
 }
@@ -227,18 +230,19 @@ bench_hugo() {
   RESULTS="$SCRATCH/hugo-results.tsv" LABEL="gongkai-bench" "$SHARED_BENCH/run_hugo.sh" "$site" "$out" >"$log" 2>&1
   local rc=$?
   set -e
-  local wall rss html bytes version
+  local wall cpu rss html bytes version
   wall=$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$log")
+  cpu=$(sed -n 's/.*user_s=\([0-9.]*\) sys_s=\([0-9.]*\).*/\1 \2/p' "$log" | awk '{printf "%.2f", $1+$2}')
   rss=$(sed -n 's/.*max_rss_kb=\([0-9]*\).*/\1/p' "$log")
   html=$(sed -n 's/^html=\([0-9]*\).*/\1/p' "$log")
   bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$log")
   version=$(sed -n 's/.*hugo=\(v[0-9.]*\).*/\1/p' "$log")
   if [ $rc -eq 0 ]; then
-    row "Hugo ${version}" "$size" "$wall" "$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')" "$html" \
+    row "Hugo ${version}" "$size" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')" "$html" \
       "$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')" "ok"
   else
     FAILED=1
-    row "Hugo ${version}" "$size" "${wall:-–}" "–" "${html:-–}" "–" "失败（退出码 $rc，见 $log）"
+    row "Hugo ${version}" "$size" "${wall:-–}" "${cpu:-–}" "–" "${html:-–}" "–" "失败（退出码 $rc，见 $log）"
     tail -n 20 "$log" >&2
   fi
 }
@@ -270,8 +274,8 @@ done
     "$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')" "$SEED" "$SCRATCH"
   printf -- '- 命令：bench/run.sh %s（ROUNDS=%s CHECK_RUNS=%s TOOLS="%s"）\n\n' \
     "${SIZES[*]}" "$ROUNDS" "$CHECK_RUNS" "$TOOLS"
-  printf '| 工具 | 语料 | 用时（秒） | 内存峰值（MiB） | HTML 文件 | 输出（MiB） | 结果 |\n'
-  printf '|---|---|---:|---:|---:|---:|---|\n'
+  printf '| 工具 | 语料 | 用时（秒） | CPU（秒） | 内存峰值（MiB） | HTML 文件 | 输出（MiB） | 结果 |\n'
+  printf '|---|---|---:|---:|---:|---:|---:|---|\n'
   [ ${#ROWS_MD[@]} -gt 0 ] && printf '%s\n' "${ROWS_MD[@]}"
 } | tee -a "$RESULTS"
 say ""
