@@ -358,7 +358,17 @@ fn print_result(
         }
         Err((summary, findings)) => {
             let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let _ = report::write_text(&mut out, findings, summary, color);
+            // Only the errors: notes and warnings do not stop the preview and would bury
+            // them on every save (the summary line still counts them).
+            let errors = Findings {
+                items: findings
+                    .items
+                    .iter()
+                    .filter(|f| f.is_error())
+                    .cloned()
+                    .collect(),
+            };
+            let _ = report::write_text(&mut out, &errors, summary, color);
             let _ = writeln!(
                 out,
                 "{what}检查未通过（耗时 {ms} 毫秒）：预览仍显示上一次成功生成的网站，页面上会列出以上错误。改正并保存后会自动重新生成。"
