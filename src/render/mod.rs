@@ -12,6 +12,7 @@ pub mod feed;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
+pub mod search;
 pub mod sitemap;
 pub mod theme;
 pub mod urls;
@@ -79,6 +80,9 @@ pub enum RenderError {
     /// A theme or static file could not be read.
     #[error("无法读取 {path}：{detail}。请检查该文件是否存在、是否有读取权限。", path = .path.display())]
     Io { path: PathBuf, detail: String },
+    /// The search index could not be built.
+    #[error("无法生成站内搜索索引：{detail}。网站未生成；请把这条信息发给技术支持。")]
+    Search { detail: String },
     /// Two things would be written to the same output file.
     #[error("{first} 与 {second} 会生成同一个文件 {path}，后者会覆盖前者。请修改其中一个的名称或编号（网址中“/”、空格、标点都会变成“-”），或删除 static/ 中的同名文件。")]
     PathClash {
@@ -114,7 +118,8 @@ pub fn render_site(
     tera.register_filter("rel", rel_filter);
 
     let ctx = pages::SiteContext::new(site, opts);
-    let jobs = pages::all(&ctx);
+    let mut jobs = pages::all(&ctx);
+    jobs.push(search::page(&ctx));
 
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for job in &jobs {
@@ -143,6 +148,9 @@ pub fn render_site(
         })
         .collect::<Result<_, _>>()?;
 
+    // Index the pages just rendered (only published material is rendered).
+    let search_index = search::index(&files)?;
+
     let mut extra: Vec<(OutputFile, String)> = theme
         .statics
         .iter()
@@ -159,6 +167,7 @@ pub fn render_site(
         .into_iter()
         .chain(std::iter::once(feed::atom(site)))
         .chain(sitemap::render(site, &html_paths))
+        .chain(search_index)
     {
         let what = format!("自动生成的 {}", file.path);
         extra.push((file, what));
