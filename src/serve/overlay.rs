@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::check::{Finding, Findings};
+use crate::render::theme::escape_html;
 
 /// At most this many errors are listed on the page; the terminal has them all.
 const MAX_LISTED: usize = 100;
@@ -63,23 +64,6 @@ pub fn overlay_html(findings: &Findings) -> String {
     }
     html.push_str("</aside>");
     html
-}
-
-/// Escapes text for HTML element content and quoted attributes. (tera's escaper also
-/// rewrites `/`, which would make file paths in the overlay unsearchable.)
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
