@@ -1,0 +1,317 @@
+// The browser suite: the bundled example site, built by the real binary, served on
+// 127.0.0.1 and read by headless Chromium the way residents read it: on a phone, with
+// JavaScript off, by keyboard alone, in the large-text mode, printed, and searched.
+//
+// Run with `npm test` (after `npm ci`). Screenshots and PDFs go to test-artefacts/.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+import {
+  DESKTOP,
+  PHONE,
+  artefact,
+  basePathOf,
+  buildSite,
+  launchBrowser,
+  pageTypes,
+  removeSite,
+  serve,
+  urlOf,
+} from "./lib/harness.mjs";
+import * as inpage from "./lib/inpage.mjs";
+import { validateHtml } from "./lib/vnu.mjs";
+import { searchApi } from "./lib/search.mjs";
+
+// The whole suite is bounded: a hung browser or server fails the run instead of
+// blocking CI.
+setTimeout(() => {
+  console.error("浏览器测试超过 10 分钟仍未结束，已中止。");
+  process.exit(1);
+}, 10 * 60 * 1000).unref();
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+const out = buildSite();
+const types = pageTypes(out);
+let site;
+let browser;
+/** Contexts: desktop with JS, phone with JS, phone without JS. */
+let desktop;
+let phone;
+let nojs;
+
+before(async () => {
+  site = await serve(out, basePathOf(out));
+  browser = await launchBrowser();
+  desktop = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN" });
+  phone = await browser.newContext({ viewport: PHONE, locale: "zh-CN", hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  nojs = await browser.newContext({ viewport: PHONE, locale: "zh-CN", javaScriptEnabled: false });
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  removeSite(out);
+});
+
+/** The URL a page type is read at: the 404 page is what a missing URL returns. */
+function urlFor(path) {
+  return path === "404.html" ? urlOf(site, "no/such/page/index.html") : urlOf(site, path);
+}
+
+/**
+ * Opens `path` in `context`; fails on script errors and on Content-Security-Policy
+ * violations (reported on the console).
+ */
+async function open(context, path) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(`脚本错误：${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !/404 \(Not Found\)/.test(msg.text())) errors.push(`控制台错误：${msg.text()}`);
+  });
+  const response = await page.goto(urlFor(path), { waitUntil: "load" });
+  const expected = path === "404.html" ? 404 : 200;
+  assert.equal(response.status(), expected, `${path} 返回 ${response.status()}`);
+  return { page, errors };
+}
+
+async function axe(page, options) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate((opts) => window.axe.run(document, opts), options);
+  return result.violations.map(
+    (v) => `${v.id}（${v.impact}）：${v.help}；位置：${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("，")}`,
+  );
+}
+
+/** Turns the reading mode on as a reader would: the toggle in the header. */
+async function readingModeOn(page) {
+  const toggle = page.locator(".reading-mode-label, [data-reading-mode]").first();
+  await toggle.click();
+}
+
+const linkStatus = new Map();
+async function status(url) {
+  if (!linkStatus.has(url)) {
+    linkStatus.set(url, fetch(url, { redirect: "manual" }).then((r) => r.status));
+  }
+  return linkStatus.get(url);
+}
+
+for (const [label, path] of types) {
+  describe(`${label}（${path}）`, () => {
+    it("axe-core：无 WCAG 2.1 A/AA 问题，无脚本或 CSP 错误", async () => {
+      const { page, errors } = await open(desktop, path);
+      const violations = await axe(page, { runOnly: { type: "tag", values: WCAG_AA } });
+      await page.close();
+      assert.deepEqual(violations, [], `${path} 的无障碍问题：\n${violations.join("\n")}`);
+      assert.deepEqual(errors, []);
+    });
+
+    it("手机 375×812：不横向溢出，表格可读，字号行高、点击区域达标", async () => {
+      const { page } = await open(phone, path);
+      const problems = [
+        ...(await page.evaluate(inpage.overflowProblems)),
+        ...(await page.evaluate(inpage.tableProblems)),
+        ...(await page.evaluate(inpage.typographyProblems, 16)),
+        ...(await page.evaluate(inpage.targetProblems)),
+      ];
+      const phoneViolations = await axe(page, { runOnly: { type: "tag", values: WCAG_AA } });
+      await page.close();
+      assert.deepEqual([...problems, ...phoneViolations], [], `${path} 在手机上：\n${problems.concat(phoneViolations).join("\n")}`);
+    });
+
+    it("关闭 JavaScript：内容全部可见，每个链接都能打开", async () => {
+      const { page } = await open(nojs, path);
+      const hidden = await page.evaluate(inpage.hiddenContentProblems);
+      const links = await page.evaluate(inpage.links);
+      const ids = await page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
+      await page.close();
+      assert.deepEqual(hidden, [], `${path} 关闭脚本时被隐藏的内容：\n${hidden.join("\n")}`);
+      const broken = [];
+      for (const link of links) {
+        const url = new URL(link.href);
+        if (url.protocol === "tel:" || url.protocol === "mailto:") continue;
+        if (url.origin !== site.origin) {
+          broken.push(`「${link.text}」链接到外站 ${link.href}`);
+          continue;
+        }
+        const target = link.href.split("#")[0];
+        const here = urlFor(path).split("#")[0];
+        if (url.hash && target === here && !ids.includes(decodeURIComponent(url.hash.slice(1)))) {
+          broken.push(`「${link.text}」指向不存在的锚点 ${link.raw}`);
+        }
+        if (target !== here) {
+          const code = await status(target);
+          if (code !== 200) broken.push(`「${link.text}」${link.raw} → ${code}`);
+        }
+      }
+      assert.deepEqual(broken, [], `${path} 的链接问题：\n${broken.join("\n")}`);
+    });
+
+    it("只用键盘：能到达每个链接和控件，焦点清晰可见", async () => {
+      const { page } = await open(desktop, path);
+      const targets = await page.evaluate(inpage.focusTargets);
+      const reached = new Set();
+      const invisible = [];
+      for (let i = 0; i < targets.length + 5; i++) {
+        await page.keyboard.press("Tab");
+        const state = await page.evaluate(inpage.focusState);
+        if (!state) continue;
+        if (state.id) reached.add(state.id);
+        if (!state.visible) invisible.push(`<${state.tag}>「${state.text}」`);
+      }
+      await page.close();
+      const missed = targets.filter((t) => !reached.has(t.id)).map((t) => t.what);
+      assert.deepEqual(missed, [], `${path} 用 Tab 键到不了：\n${missed.join("\n")}`);
+      assert.deepEqual([...new Set(invisible)], [], `${path} 聚焦时看不到焦点框：\n${invisible.join("\n")}`);
+    });
+
+    it("适老化阅读模式（不用 JavaScript 也能开）：正文 ≥ 20px，对比度 ≥ 7:1", async () => {
+      const { page } = await open(nojs, path);
+      await readingModeOn(page);
+      const problems = await page.evaluate(inpage.typographyProblems, 20);
+      await page.close();
+      assert.deepEqual(problems, [], `${path} 阅读模式下：\n${problems.join("\n")}`);
+      // Contrast needs axe, which needs a page that runs scripts.
+      const { page: withJs } = await open(desktop, path);
+      await readingModeOn(withJs);
+      const contrast = await axe(withJs, { runOnly: { type: "rule", values: ["color-contrast-enhanced"] } });
+      await withJs.evaluate(() => localStorage.clear());
+      await withJs.close();
+      assert.deepEqual(contrast, [], `${path} 阅读模式对比度不足 7:1：\n${contrast.join("\n")}`);
+    });
+  });
+}
+
+describe("适老化阅读模式", () => {
+  it("每种页面都有开关；启用 JavaScript 时，选择在换页后保持", async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: "zh-CN" });
+    const home = await context.newPage();
+    await home.goto(urlFor("index.html"));
+    const before = await home.evaluate(() => parseFloat(getComputedStyle(document.querySelector("main p, main li")).fontSize));
+    await readingModeOn(home);
+    const month = types.find(([l]) => l === "月份页")[1];
+    await home.goto(urlFor(month));
+    const size = await home.evaluate(() => parseFloat(getComputedStyle(document.querySelector("main p, main li, main td")).fontSize));
+    await context.close();
+    assert.ok(size >= 20, `换页后正文字号 ${size}px（开启前 ${before}px）：阅读模式没有保持`);
+  });
+});
+
+describe("打印", () => {
+  it("月份页打印为 A4：无导航，表格不在行中间断开", async () => {
+    const month = types.find(([l]) => l === "月份页")[1];
+    const { page } = await open(desktop, month);
+    await page.emulateMedia({ media: "print" });
+    const problems = await page.evaluate(() => {
+      const list = [];
+      for (const sel of [".site-nav", ".site-header", ".site-footer", ".breadcrumbs", ".skip-link", ".reading-mode-label"]) {
+        const el = document.querySelector(sel);
+        if (el && getComputedStyle(el).display !== "none") list.push(`${sel} 打印时仍显示`);
+      }
+      document.querySelectorAll("tr").forEach((tr, i) => {
+        const b = getComputedStyle(tr).breakInside;
+        if (b !== "avoid" && b !== "avoid-page" && i < 3) list.push(`表格行 break-inside 为 ${b}`);
+      });
+      document.querySelectorAll("thead").forEach((th) => {
+        if (getComputedStyle(th).display !== "table-header-group") list.push("表头不在每页重复（thead 不是 table-header-group）");
+      });
+      if (!document.querySelector("main h1")) list.push("没有标题");
+      return [...new Set(list)];
+    });
+    const pdf = await page.pdf({ path: artefact("month-print.pdf"), format: "A4", printBackground: false });
+    await page.close();
+    assert.deepEqual(problems, [], problems.join("\n"));
+    assert.ok(pdf.length > 10_000, `PDF 只有 ${pdf.length} 字节`);
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    assert.match(pdf.toString("latin1"), /\/MediaBox \[0 0 59[0-9.]+ 84[0-9.]+\]/, "纸张不是 A4");
+  });
+});
+
+describe("截图（保存在 test-artefacts/ 供人查看）", () => {
+  for (const label of ["月份页", "隐患页"]) {
+    for (const [size, context] of [["phone", () => phone], ["desktop", () => desktop]]) {
+      it(`${label} ${size}`, async () => {
+        const path = types.find(([l]) => l === label)[1];
+        const { page } = await open(context(), path);
+        const file = artefact(`${label === "月份页" ? "month" : "hazard"}-${size}.png`);
+        const png = await page.screenshot({ path: file, fullPage: true });
+        await page.close();
+        assert.ok(png.length > 5_000, `${file} 太小`);
+      });
+    }
+  }
+});
+
+describe("站内搜索（Pagefind）", () => {
+  let api;
+  before(async () => {
+    api = await searchApi(desktop, urlFor("search/index.html"));
+  });
+  after(async () => api?.close());
+
+  it("「燃气」找到示例中所有燃气隐患", async () => {
+    const sector = types.find(([l]) => l === "行业领域页")[1];
+    const html = readFileSync(`${out}/${sector}`, "utf8");
+    const gas = [...new Set([...html.matchAll(/href="(?:\.\.\/)+(hazards\/[^"]+)"/g)].map((m) => decodeURIComponent(m[1])))];
+    assert.ok(gas.length > 0, "燃气行业页没有隐患链接");
+    const urls = await api.search("燃气");
+    const missing = gas.filter((h) => !urls.some((u) => u.endsWith(h)));
+    assert.deepEqual(missing, [], `搜索「燃气」没有找到：${missing.join("、")}`);
+  });
+
+  it("两个字的词「液氨」找到它的隐患", async () => {
+    const hazard = types.find(([l]) => l === "隐患页")[1];
+    const urls = await api.search("液氨");
+    assert.ok(urls.some((u) => u.endsWith(hazard)), `「液氨」的结果 ${urls.join("、")} 里没有 ${hazard}`);
+  });
+
+  it("用正文里的词「钢瓶」找到通知", async () => {
+    const urls = await api.search("钢瓶");
+    assert.ok(urls.some((u) => u.includes("/notices/") && !u.endsWith("notices/index.html")), `「钢瓶」的结果：${urls.join("、")}`);
+  });
+
+  it("未公开的材料（依申请公开、草稿）不进索引", async () => {
+    for (const word of ["违法行为调查处理", "分管领导审核"]) {
+      const urls = await api.search(word);
+      const leaked = urls.filter((u) => /chufa-qingkuang|shiyue-tiaodu/.test(u));
+      assert.deepEqual(leaked, [], `搜索「${word}」找到了未公开的通知`);
+    }
+  });
+
+  it("可按月份、村（社区）、行业领域、整改状态筛选", async () => {
+    const filters = await api.filters();
+    for (const key of ["月份", "村（社区）", "行业领域", "整改状态"]) {
+      assert.ok(filters[key] && Object.keys(filters[key]).length > 0, `缺少筛选项「${key}」：${JSON.stringify(filters)}`);
+    }
+  });
+
+  it("搜索页的界面显示结果；关闭 JavaScript 时提供按月份、村、行业查找", async () => {
+    const { page, errors } = await open(desktop, "search/index.html");
+    await page.fill(".pagefind-ui__search-input", "液氨");
+    await page.waitForSelector(".pagefind-ui__result", { timeout: 15_000 });
+    const results = await page.locator(".pagefind-ui__result").count();
+    await page.close();
+    assert.ok(results > 0);
+    assert.deepEqual(errors, []);
+    const { page: plain } = await open(nojs, "search/index.html");
+    const text = await plain.locator("main").innerText();
+    await plain.close();
+    for (const word of ["需要浏览器启用 JavaScript", "每月公开", "按村（社区）", "按行业领域"]) {
+      assert.ok(text.includes(word), `无脚本时搜索页缺少「${word}」`);
+    }
+  });
+});
+
+describe("HTML 校验（Nu HTML Checker）", () => {
+  it("所有页面没有错误", { timeout: 180_000 }, () => {
+    const errors = validateHtml(out);
+    assert.deepEqual(errors, [], `HTML 错误：\n${errors.slice(0, 30).join("\n")}`);
+  });
+});
