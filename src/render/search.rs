@@ -34,6 +34,9 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// The theme's script that starts Pagefind's UI on the search page.
 pub const SEARCH_SCRIPT: &str = "search.js";
 
+/// The theme's styles for Pagefind's UI (text size, touch targets, focus ring).
+pub const SEARCH_STYLE: &str = "search.css";
+
 /// A labelled link of the no-JavaScript fallback.
 #[derive(Debug, Clone, Serialize)]
 struct Link {
@@ -42,7 +45,7 @@ struct Link {
 }
 
 /// The search page. Its context adds `months`, `villages` and `sectors` (links for
-/// readers without JavaScript), `pagefind_css`, `pagefind_js`, `search_js` and
+/// readers without JavaScript), `pagefind_css`, `pagefind_js`, `search_css`, `search_js` and
 /// `csp_wasm`.
 pub fn page(ctx: &SiteContext) -> PageJob<'static> {
     let site = ctx.site;
@@ -80,6 +83,7 @@ pub fn page(ctx: &SiteContext) -> PageJob<'static> {
     c.insert("sectors", &links(sectors, urls::sector_path));
     c.insert("pagefind_css", &format!("{BUNDLE_DIR}/pagefind-ui.css"));
     c.insert("pagefind_js", &format!("{BUNDLE_DIR}/pagefind-ui.js"));
+    c.insert("search_css", &urls::asset_path(SEARCH_STYLE));
     c.insert("search_js", &urls::asset_path(SEARCH_SCRIPT));
     c.insert("csp_wasm", &true);
     ctx.job(

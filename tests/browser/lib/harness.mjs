@@ -170,7 +170,7 @@ export function pageTypes(out) {
     ["村（社区）目录", "villages/index.html"],
     ["村（社区）页", firstPageContaining(out, "villages", "<h1")],
     ["行业领域目录", "sectors/index.html"],
-    ["行业领域页", firstPageContaining(out, "sectors", "燃气")],
+    ["行业领域页", dirs(out, "sectors").includes("燃气") ? "sectors/燃气/index.html" : firstPageContaining(out, "sectors", "<h1")],
     ["通知公告目录", "notices/index.html"],
     ["通知页", notices.length ? `notices/${notices[0]}/index.html` : null],
     ["举报电话页", "hotline/index.html"],

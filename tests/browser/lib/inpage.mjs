@@ -64,19 +64,21 @@ export function tableProblems() {
   return problems;
 }
 
-/** Whether an element is rendered and not visually hidden (clip-based sr-only text). */
-function shown(el) {
-  const r = el.getBoundingClientRect();
-  if (r.width <= 1 || r.height <= 1) return false;
-  const cs = getComputedStyle(el);
-  return cs.visibility !== "hidden" && cs.display !== "none";
-}
+// Each function is sent to the page on its own (page.evaluate serialises it), so helpers
+// are defined inside the function that uses them; `shown`: rendered and not visually
+// hidden (clip-based screen-reader text is 1px).
 
 /**
  * Body text of at least `minPx` px with a line height of at least 1.5: every visible
  * element that holds text directly, except headings (larger) and the visually hidden.
  */
 export function typographyProblems(minPx) {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== "hidden" && cs.display !== "none";
+  };
   const problems = [];
   const seen = new Set();
   for (const el of document.body.querySelectorAll("*")) {
@@ -106,6 +108,12 @@ export function typographyProblems(minPx) {
  * its own (a link inside running text is exempt, as WCAG 2.5.5 allows).
  */
 export function targetProblems() {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== "hidden" && cs.display !== "none";
+  };
   const problems = [];
   const controls = document.querySelectorAll(
     "a[href], button, select, summary, input:not([type=hidden]), label[for], [tabindex='0']",
@@ -162,6 +170,12 @@ export function links() {
  * with a short description. Marks each with data-kb-id so the tab walk can name it.
  */
 export function focusTargets() {
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== "hidden" && cs.display !== "none";
+  };
   const list = [];
   const els = document.querySelectorAll(
     "a[href], button, select, textarea, summary, input:not([type=hidden]), [tabindex]:not([tabindex='-1'])",
