@@ -104,15 +104,39 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     parts.join("：")
 }
 
-/// Renders the whole site from `site`: every page of the theme, the theme's assets, the
-/// site's `static/` files, open data, the Atom feed, sitemap.xml and robots.txt.
-///
-/// The result is sorted by path and depends only on the input: two renders of the same
-/// input are byte-identical.
-pub fn render_site(
-    site: &Disclosure,
-    opts: &RenderOptions,
-) -> Result<Vec<OutputFile>, RenderError> {
+/// Everything a site is made of, decided before any page is rendered: the theme, the
+/// shared part of every page, one job per page (contexts built only when rendered),
+/// and the small non-page files (theme assets, `static/`, open data, feed, sitemap),
+/// already made. Every output path is claimed up front, so two things that would write
+/// the same file are reported before anything is rendered.
+pub struct Plan<'a> {
+    tera: tera::Tera,
+    ctx: pages::SiteContext<'a>,
+    pages: Vec<pages::PageJob<'a>>,
+    files: Vec<OutputFile>,
+    owners: BTreeMap<String, String>,
+    by_path: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Plan<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("pages", &self.pages.len())
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why streaming a site stopped: a page could not be rendered, or the sink refused a
+/// file (a write failed, a leak was found).
+#[derive(Debug)]
+pub enum StreamError<E> {
+    Render(RenderError),
+    Sink(E),
+}
+
+/// Plans the site of `site` (see [`Plan`]).
+pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, RenderError> {
     let theme = theme::Theme::load(&opts.site_root, &site.config.theme)?;
     let mut tera = theme.tera()?;
     tera.register_filter("rel", rel_filter);
@@ -131,26 +155,7 @@ pub fn render_site(
         .map(|job| job.path.clone())
         .collect();
 
-    let mut files: Vec<OutputFile> = jobs
-        .par_iter()
-        .map(|job| {
-            tera.render(job.template, &job.context())
-                .map(|html| OutputFile {
-                    path: job.path.clone(),
-                    bytes: html.into_bytes(),
-                    source: job.source.clone(),
-                })
-                .map_err(|err| RenderError::Render {
-                    template: job.template.to_string(),
-                    page: job.path.clone(),
-                    detail: error_chain(&err),
-                })
-        })
-        .collect::<Result<_, _>>()?;
-
-    // Index the pages just rendered (only published material is rendered).
-    let search_index = search::index(&files)?;
-
+    let mut files: Vec<OutputFile> = Vec::new();
     let mut extra: Vec<(OutputFile, String)> = theme
         .statics
         .iter()
@@ -167,7 +172,6 @@ pub fn render_site(
         .into_iter()
         .chain(std::iter::once(feed::atom(site)))
         .chain(sitemap::render(site, &html_paths))
-        .chain(search_index)
     {
         let what = format!("自动生成的 {}", file.path);
         extra.push((file, what));
@@ -177,7 +181,162 @@ pub fn render_site(
         files.push(file);
     }
     add_site_statics(&mut files, &mut owners, opts)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let by_path = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, job)| (job.path.clone(), i))
+        .collect();
+    Ok(Plan {
+        tera,
+        ctx,
+        pages: jobs,
+        files,
+        owners,
+        by_path,
+    })
+}
 
+impl<'a> Plan<'a> {
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> &[pages::PageJob<'a>] {
+        &self.pages
+    }
+
+    /// The page to be written at `path` (`months/2024-05/index.html`), if one is.
+    pub fn page(&self, path: &str) -> Option<&pages::PageJob<'a>> {
+        self.by_path.get(path).map(|&i| &self.pages[i])
+    }
+
+    /// The files that are not pages (theme assets, `static/`, open data, feed,
+    /// sitemap), sorted by path. The search index is not among them: it is made from
+    /// the rendered pages ([`search_index`]).
+    pub fn files(&self) -> &[OutputFile] {
+        &self.files
+    }
+
+    /// Renders one page.
+    pub fn render(&self, job: &pages::PageJob) -> Result<OutputFile, RenderError> {
+        self.tera
+            .render(job.template, &job.context(&self.ctx))
+            .map(|html| OutputFile {
+                path: job.path.clone(),
+                bytes: html.into_bytes(),
+                source: job.source.clone(),
+            })
+            .map_err(|err| RenderError::Render {
+                template: job.template.to_string(),
+                page: job.path.clone(),
+                detail: error_chain(&err),
+            })
+    }
+
+    /// Renders every page in parallel and hands each file to `sink` as soon as it is
+    /// made (pages in any order, then the other files), and last the search index,
+    /// made from what the pages' `<main>` holds. No page is kept after the sink has it.
+    /// Stops at the first render error or sink error.
+    pub fn stream<E: Send>(
+        &self,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<(), StreamError<E>> {
+        let searchable: std::sync::Mutex<Vec<OutputFile>> = std::sync::Mutex::new(Vec::new());
+        self.pages.par_iter().try_for_each(|job| {
+            let file = self.render(job).map_err(StreamError::Render)?;
+            if let Some(part) = search_part(&file) {
+                searchable
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(part);
+            }
+            sink(file).map_err(StreamError::Sink)
+        })?;
+        for file in &self.files {
+            sink(file.clone()).map_err(StreamError::Sink)?;
+        }
+        let searchable = searchable
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for file in self.search_index(searchable).map_err(StreamError::Render)? {
+            sink(file).map_err(StreamError::Sink)?;
+        }
+        Ok(())
+    }
+
+    /// The search index of the rendered `pages` (any order; each may be cut down to
+    /// its head and `<main>`, which is all the index reads). Its files are checked
+    /// against every other output path.
+    pub fn search_index(&self, mut pages: Vec<OutputFile>) -> Result<Vec<OutputFile>, RenderError> {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let index = search::index(&pages)?;
+        drop(pages);
+        let mut owners = self.owners.clone();
+        for file in &index {
+            claim(
+                &mut owners,
+                &file.path,
+                &format!("自动生成的 {}", file.path),
+            )?;
+        }
+        Ok(index)
+    }
+}
+
+/// What of a page the search index reads: the head (title, language) and `<main>`
+/// (only it is marked `data-pagefind-body`), so the pages waiting for the index take a
+/// fraction of their full size. `None` for files the index skips.
+fn search_part(file: &OutputFile) -> Option<OutputFile> {
+    if !file.path.ends_with(".html")
+        || file.path == urls::NOT_FOUND
+        || file.path == search::SEARCH_PAGE
+    {
+        return None;
+    }
+    let html = std::str::from_utf8(&file.bytes).ok()?;
+    let cut = (|| {
+        let head_end = html.find("</head>")? + "</head>".len();
+        let main_start = html.find("<main")?;
+        let main_end = html.rfind("</main>")? + "</main>".len();
+        (head_end <= main_start && main_start < main_end).then(|| {
+            format!(
+                "{}<body>{}</body></html>",
+                &html[..head_end],
+                &html[main_start..main_end]
+            )
+        })
+    })();
+    Some(OutputFile {
+        path: file.path.clone(),
+        bytes: cut.map_or_else(|| file.bytes.clone(), String::into_bytes),
+        source: None,
+    })
+}
+
+/// Renders the whole site from `site`: every page of the theme, the theme's assets, the
+/// site's `static/` files, open data, the Atom feed, sitemap.xml and robots.txt.
+///
+/// The result is sorted by path and depends only on the input: two renders of the same
+/// input are byte-identical. It holds every file in memory; builds stream instead
+/// ([`Plan::stream`]).
+pub fn render_site(
+    site: &Disclosure,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let plan = plan(site, opts)?;
+    let files = std::sync::Mutex::new(Vec::with_capacity(plan.pages().len() + plan.files().len()));
+    plan.stream(|file| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|err| match err {
+        StreamError::Render(err) => err,
+        StreamError::Sink(never) => match never {},
+    })?;
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

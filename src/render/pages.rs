@@ -29,6 +29,8 @@ use crate::model::{Disclosure, HazardEntry};
 
 /// One page to render. Its context is built when the page is rendered (in parallel,
 /// and dropped right after), so thousands of hazard pages never sit in memory at once.
+/// A job borrows only the model, never the [`SiteContext`]: the context is handed in
+/// when the page is rendered, so a plan can own both.
 pub struct PageJob<'a> {
     /// Output path, e.g. `months/2024-05/index.html`.
     pub path: String,
@@ -41,9 +43,12 @@ pub struct PageJob<'a> {
     context: ContextSource<'a>,
 }
 
+/// Builds a page's context from the shared part of every page.
+type LazyContext<'a> = Box<dyn Fn(&SiteContext<'_>) -> Context + Send + Sync + 'a>;
+
 enum ContextSource<'a> {
     Ready(Context),
-    Lazy(Box<dyn Fn() -> Context + Send + Sync + 'a>),
+    Lazy(LazyContext<'a>),
 }
 
 impl<'a> PageJob<'a> {
@@ -52,7 +57,7 @@ impl<'a> PageJob<'a> {
         path: String,
         template: &'static str,
         what: String,
-        build: impl Fn() -> Context + Send + Sync + 'a,
+        build: impl Fn(&SiteContext<'_>) -> Context + Send + Sync + 'a,
     ) -> Self {
         PageJob {
             path,
@@ -63,11 +68,11 @@ impl<'a> PageJob<'a> {
         }
     }
 
-    /// Everything the template sees.
-    pub fn context(&self) -> Cow<'_, Context> {
+    /// Everything the template sees; `ctx` is the site the job was planned for.
+    pub fn context(&self, ctx: &SiteContext<'_>) -> Cow<'_, Context> {
         match &self.context {
             ContextSource::Ready(context) => Cow::Borrowed(context),
-            ContextSource::Lazy(build) => Cow::Owned(build()),
+            ContextSource::Lazy(build) => Cow::Owned(build(ctx)),
         }
     }
 }
@@ -309,7 +314,7 @@ fn base_path(base_url: &str) -> String {
 }
 
 /// Every page of the site, in a stable order.
-pub fn all<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
+pub fn all<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     let mut jobs = Vec::new();
     jobs.extend(month::pages(ctx));
     jobs.extend(hazard::pages(ctx));

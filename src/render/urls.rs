@@ -191,6 +191,17 @@ pub fn task_path(list_slug: &str) -> String {
     format!("tasks/{}/index.html", slug(list_slug))
 }
 
+/// Page `n` (1-based) of a long list whose first page is `first` (an `…/index.html`
+/// path): `first` itself for page 1, `…/list-<n>/index.html` after it
+/// (`months/2024-05/list-2/index.html`).
+pub fn list_page_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        return first.to_string();
+    }
+    let dir = first.strip_suffix("index.html").unwrap_or(first);
+    format!("{dir}list-{n}/index.html")
+}
+
 /// `data/2024-05.csv`
 pub fn data_csv_path(ym: YearMonth) -> String {
     format!("data/{ym}.csv")
@@ -209,6 +220,21 @@ pub fn asset_path(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_pages_sit_below_the_first() {
+        let first = month_path(YearMonth::new(2024, 5).unwrap());
+        assert_eq!(list_page_path(&first, 1), "months/2024-05/index.html");
+        assert_eq!(list_page_path(&first, 0), "months/2024-05/index.html");
+        assert_eq!(
+            list_page_path(&first, 2),
+            "months/2024-05/list-2/index.html"
+        );
+        assert_eq!(
+            list_page_path(&village_path("东庄村"), 12),
+            "villages/东庄村/list-12/index.html"
+        );
+    }
 
     #[test]
     fn slug_keeps_cjk_and_ascii() {

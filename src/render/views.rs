@@ -271,6 +271,79 @@ impl MonthSummary {
     }
 }
 
+/// Rows per page of a long hazard list (month list, village, sector). A list this long
+/// or shorter is shown whole on one page, as small sites always were; a longer one is
+/// split so no page a resident opens on a phone carries thousands of rows.
+pub const LIST_PAGE_ROWS: usize = 200;
+
+/// The rows of page `n` (1-based) of a list of `total` rows.
+pub fn page_range(total: usize, n: usize) -> std::ops::Range<usize> {
+    let start = (n.max(1) - 1).saturating_mul(LIST_PAGE_ROWS).min(total);
+    start..(start + LIST_PAGE_ROWS).min(total)
+}
+
+/// Number of pages a list of `total` rows takes (at least one).
+pub fn page_count(total: usize) -> usize {
+    total.div_ceil(LIST_PAGE_ROWS).max(1)
+}
+
+/// One numbered link of a pager.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub path: String,
+    pub current: bool,
+}
+
+/// Links between the pages of a long list (`rel=prev/next` and every page number),
+/// and which rows the current page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerView {
+    /// 1-based number of the current page.
+    pub current: usize,
+    pub total_pages: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+    /// 1-based numbers of the first and last row shown, and of all rows.
+    pub first_row: usize,
+    pub last_row: usize,
+    pub total_rows: usize,
+}
+
+impl PagerView {
+    /// The pager of page `current` of a list of `total_rows`, whose page `n` is at
+    /// `path_of(n)`. `None` when the list fits on one page.
+    pub fn new(
+        current: usize,
+        total_rows: usize,
+        path_of: impl Fn(usize) -> String,
+    ) -> Option<Self> {
+        let total_pages = page_count(total_rows);
+        if total_pages <= 1 {
+            return None;
+        }
+        let current = current.clamp(1, total_pages);
+        let rows = page_range(total_rows, current);
+        Some(PagerView {
+            current,
+            total_pages,
+            prev: (current > 1).then(|| path_of(current - 1)),
+            next: (current < total_pages).then(|| path_of(current + 1)),
+            pages: (1..=total_pages)
+                .map(|number| PagerLink {
+                    number,
+                    path: path_of(number),
+                    current: number == current,
+                })
+                .collect(),
+            first_row: rows.start + 1,
+            last_row: rows.end,
+            total_rows,
+        })
+    }
+}
+
 /// A phone number with its `tel:` target.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhoneView {
@@ -364,6 +437,24 @@ mod tests {
         assert_eq!(tel_target("（0358）3012345"), "tel:03583012345");
         assert_eq!(tel_target("１２３５０"), "tel:12350");
         assert_eq!(tel_target("+86 358 301"), "tel:+86358301");
+    }
+
+    #[test]
+    fn pages_of_long_lists() {
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(LIST_PAGE_ROWS), 1);
+        assert_eq!(page_count(LIST_PAGE_ROWS + 1), 2);
+        assert_eq!(page_range(450, 3), 400..450);
+        assert_eq!(page_range(450, 9), 450..450);
+        assert!(PagerView::new(1, LIST_PAGE_ROWS, |n| n.to_string()).is_none());
+        let pager = PagerView::new(2, 450, |n| format!("p{n}")).unwrap();
+        assert_eq!(pager.total_pages, 3);
+        assert_eq!(pager.prev.as_deref(), Some("p1"));
+        assert_eq!(pager.next.as_deref(), Some("p3"));
+        assert_eq!((pager.first_row, pager.last_row), (201, 400));
+        assert!(pager.pages[1].current && !pager.pages[0].current);
+        let last = PagerView::new(3, 450, |n| format!("p{n}")).unwrap();
+        assert_eq!((last.next, last.last_row), (None, 450));
     }
 
     #[test]

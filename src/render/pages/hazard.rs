@@ -9,9 +9,13 @@ use tera::Context;
 use super::month::Link;
 use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::HazardRecord;
+use crate::hazard::Status;
+use crate::model::HazardEntry;
 use crate::model::{GroupStats, HazardHistory};
 use crate::render::urls;
-use crate::render::views::{open_first, status_key, DateView, GroupView, HazardView};
+use crate::render::views::{
+    page_count, page_range, status_key, DateView, GroupView, HazardView, PagerView,
+};
 
 /// The name used for hazards whose 所在村 or 行业领域 is blank (the model's word).
 const UNFILLED: &str = "未填写";
@@ -66,21 +70,21 @@ fn latest_view(ctx: &SiteContext, history: &HazardHistory) -> Option<LatestHazar
 }
 
 /// Hazard, village and sector pages.
-pub fn pages<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
+pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     let site = ctx.site;
     let histories: Vec<&HazardHistory> = site
         .hazards
         .values()
         .filter(|h| ctx.latest_entry(&h.id).is_some())
         .collect();
-    let mut jobs: Vec<PageJob> = histories
+    let mut jobs: Vec<PageJob<'a>> = histories
         .iter()
         .map(|&history| {
             PageJob::lazy(
                 urls::hazard_path(&history.id),
                 "hazard.html",
                 format!("隐患编号「{}」的页面", history.id),
-                move || hazard_context(ctx, history),
+                move |ctx| hazard_context(ctx, history),
             )
         })
         .collect();
@@ -173,26 +177,45 @@ impl Kind {
     }
 }
 
+/// The order of village and sector pages: open first (most overdue first), then
+/// rectified, then closed; ties by id (as [`crate::render::views::open_first`] orders
+/// views, here on the model so only the rows printed become views).
+fn open_first(a: &HazardEntry, b: &HazardEntry) -> std::cmp::Ordering {
+    let rank = |e: &HazardEntry| {
+        (
+            !e.record.status.is_open(),
+            std::cmp::Reverse(e.overdue_days.unwrap_or(-1)),
+            e.record.status == Status::Closed,
+        )
+    };
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| a.record.id.cmp(&b.record.id))
+}
+
 fn group_pages<'a>(
-    ctx: &'a SiteContext<'a>,
+    ctx: &SiteContext<'a>,
     histories: &[&'a HazardHistory],
     kind: Kind,
     stats: &'a [GroupStats],
 ) -> Vec<PageJob<'a>> {
     let site = ctx.site;
-    let mut groups: BTreeMap<String, Vec<&'a HazardHistory>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<(&'a HazardHistory, &'a HazardEntry)>> = BTreeMap::new();
     for history in histories {
         if let Some(entry) = ctx.latest_entry(&history.id) {
             groups
                 .entry(kind.key(&entry.record))
                 .or_default()
-                .push(history);
+                .push((history, entry));
         }
     }
     let latest_label = site.latest().map(|m| m.month.to_chinese());
     let mut summaries = Vec::with_capacity(groups.len());
     let mut jobs = Vec::with_capacity(groups.len() + 1);
-    for (name, members) in groups {
+    for (name, mut members) in groups {
+        members.sort_by(|a, b| open_first(a.1, b.1));
+        let members: std::sync::Arc<Vec<&'a HazardHistory>> =
+            std::sync::Arc::new(members.into_iter().map(|(h, _)| h).collect());
         let path = kind.path(&name);
         let figures = stats.iter().find(|g| g.name == name);
         summaries.push(GroupSummary {
@@ -201,25 +224,49 @@ fn group_pages<'a>(
             ever: members.len(),
             latest: figures.map(|g| GroupView::new(g, None)),
         });
-        let what = format!("{}「{name}」的页面", kind.noun());
-        let latest_label = latest_label.clone();
-        jobs.push(PageJob::lazy(path.clone(), "group.html", what, move || {
-            let mut hazards: Vec<LatestHazard> =
-                members.iter().filter_map(|h| latest_view(ctx, h)).collect();
-            hazards.sort_by(|a, b| open_first(&a.hazard, &b.hazard));
-            let mut c = ctx.context(
-                &path,
-                &name,
-                kind.section(),
-                vec![Crumb::link(format!("按{}", kind.noun()), kind.index_path())],
-            );
-            c.insert("name", &name);
-            c.insert("noun", kind.noun());
-            c.insert("figures", &figures.map(|g| GroupView::new(g, None)));
-            c.insert("latest_label", &latest_label);
-            c.insert("hazards", &hazards);
-            c
-        }));
+        // A long group is split into pages of LIST_PAGE_ROWS, in the same order.
+        for n in 1..=page_count(members.len()) {
+            let page_path = urls::list_page_path(&path, n);
+            let what = if n == 1 {
+                format!("{}「{name}」的页面", kind.noun())
+            } else {
+                format!("{}「{name}」的第 {n} 页", kind.noun())
+            };
+            let (first, name, members) = (path.clone(), name.clone(), members.clone());
+            let latest_label = latest_label.clone();
+            jobs.push(PageJob::lazy(
+                page_path.clone(),
+                "group.html",
+                what,
+                move |ctx| {
+                    let hazards: Vec<LatestHazard> = members[page_range(members.len(), n)]
+                        .iter()
+                        .filter_map(|h| latest_view(ctx, h))
+                        .collect();
+                    let pager =
+                        PagerView::new(n, members.len(), |k| urls::list_page_path(&first, k));
+                    let title = if n == 1 {
+                        name.clone()
+                    } else {
+                        format!("{name}（第 {n} 页）")
+                    };
+                    let mut crumbs =
+                        vec![Crumb::link(format!("按{}", kind.noun()), kind.index_path())];
+                    if n > 1 {
+                        crumbs.push(Crumb::link(name.clone(), first.clone()));
+                    }
+                    let mut c = ctx.context(&page_path, &title, kind.section(), crumbs);
+                    c.insert("name", &name);
+                    c.insert("noun", kind.noun());
+                    c.insert("figures", &figures.map(|g| GroupView::new(g, None)));
+                    c.insert("latest_label", &latest_label);
+                    c.insert("hazards", &hazards);
+                    c.insert("hazard_count", &members.len());
+                    c.insert("pager", &pager);
+                    c
+                },
+            ));
+        }
     }
     let title = format!("按{}查看", kind.noun());
     let mut c = ctx.context(kind.index_path(), &title, kind.section(), Vec::new());

@@ -8,10 +8,14 @@ use tera::Context;
 
 use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::Status;
+use crate::model::HazardEntry;
 use crate::model::{AnnexRow, Disclosure, FoundRectified, MonthReport};
 use crate::render::charts::{bar_chart, BarChart, Series};
 use crate::render::urls;
-use crate::render::views::{status_key, DateView, GroupView, HazardView, MonthSummary};
+use crate::render::views::{
+    page_count, page_range, status_key, DateView, GroupView, HazardView, MonthSummary, PagerView,
+    LIST_PAGE_ROWS,
+};
 
 /// How many months the trend chart on the home and disclosure pages shows.
 const TREND_MONTHS: usize = 12;
@@ -80,13 +84,21 @@ struct ChangeItem {
     path: String,
 }
 
+/// The hazards of one kind of change: at most [`LIST_PAGE_ROWS`] named, `more` counted
+/// (a month's first register lists every hazard as new).
+#[derive(Debug, Clone, Serialize)]
+struct ChangeGroup {
+    items: Vec<ChangeItem>,
+    more: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 struct ChangesView {
-    new: Vec<ChangeItem>,
-    rectified: Vec<ChangeItem>,
-    closed: Vec<ChangeItem>,
-    became_overdue: Vec<ChangeItem>,
-    left: Vec<ChangeItem>,
+    new: ChangeGroup,
+    rectified: ChangeGroup,
+    closed: ChangeGroup,
+    became_overdue: ChangeGroup,
+    left: ChangeGroup,
     any: bool,
 }
 
@@ -105,18 +117,21 @@ struct FileView {
 }
 
 /// The pages of this module: home, disclosure index, one per month.
-pub fn pages<'a>(ctx: &'a SiteContext<'a>) -> Vec<PageJob<'a>> {
+pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     let site = ctx.site;
     let summaries: Vec<MonthSummary> = site.months.iter().rev().map(MonthSummary::new).collect();
     let trend = trend_chart(site);
-    let mut jobs = vec![
+    let mut jobs: Vec<PageJob<'a>> = vec![
         home(ctx, &summaries, &trend),
         disclosure(ctx, &summaries, &trend),
     ];
     for (i, report) in site.months.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|p| site.months.get(p));
         let next = site.months.get(i + 1);
-        jobs.push(month_page(ctx, report, prev, next));
+        jobs.push(month_page(report, prev, next));
+        for n in 2..=page_count(report.entries.len()) {
+            jobs.push(list_page(report, n));
+        }
     }
     jobs
 }
@@ -209,7 +224,6 @@ fn trend_chart(site: &Disclosure) -> Option<String> {
 }
 
 fn month_page<'a>(
-    ctx: &'a SiteContext<'a>,
     report: &'a MonthReport,
     prev: Option<&'a MonthReport>,
     next: Option<&'a MonthReport>,
@@ -218,8 +232,70 @@ fn month_page<'a>(
         urls::month_path(report.month),
         "month.html",
         format!("{}的公开页", report.month.to_chinese()),
-        move || month_context(ctx, report, prev, next),
+        move |ctx| month_context(ctx, report, prev, next),
     )
+}
+
+/// Page `n` (2 or later) of a long month's hazard list.
+fn list_page(report: &MonthReport, n: usize) -> PageJob<'_> {
+    let first = urls::month_path(report.month);
+    PageJob::lazy(
+        urls::list_page_path(&first, n),
+        "month_list.html",
+        format!("{}隐患清单第 {n} 页", report.month.to_chinese()),
+        move |ctx| list_context(ctx, report, n),
+    )
+}
+
+/// The pager of a month's hazard list, on page `n`.
+fn list_pager(report: &MonthReport, n: usize) -> Option<PagerView> {
+    let first = urls::month_path(report.month);
+    PagerView::new(n, report.entries.len(), |k| urls::list_page_path(&first, k))
+}
+
+/// The context of page `n` (2 or later) of a month's hazard list.
+fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
+    let summary = MonthSummary::new(report);
+    let pager = list_pager(report, n);
+    let path = urls::list_page_path(&summary.path, n);
+    let title = format!("{}重大事故隐患清单（第 {n} 页）", report.month.to_chinese());
+    let mut c = ctx.context(
+        &path,
+        &title,
+        Section::Disclosure,
+        vec![
+            Crumb::link("每月公开", urls::DISCLOSURE),
+            Crumb::link(summary.label.clone(), summary.path.clone()),
+        ],
+    );
+    let hazards: Vec<HazardView> = report.entries[page_range(report.entries.len(), n)]
+        .iter()
+        .map(HazardView::new)
+        .collect();
+    c.insert("month", &summary);
+    c.insert("hazards", &hazards);
+    c.insert("pager", &pager);
+    c
+}
+
+/// Open entries in the order of the progress table: overdue first (most days first),
+/// then by how soon they are due, then by id.
+fn open_in_order(report: &MonthReport) -> Vec<&HazardEntry> {
+    let mut open: Vec<&HazardEntry> = report
+        .entries
+        .iter()
+        .filter(|e| e.record.status.is_open())
+        .collect();
+    open.sort_by(|a, b| {
+        let key = |e: &HazardEntry| (e.overdue_days.map(|d| -d), e.days_left.unwrap_or(i64::MAX));
+        match (a.overdue_days.is_some(), b.overdue_days.is_some()) {
+            (true, false) => std::cmp::Ordering::Less,
+            (false, true) => std::cmp::Ordering::Greater,
+            _ => key(a).cmp(&key(b)),
+        }
+        .then_with(|| a.record.id.cmp(&b.record.id))
+    });
+    open
 }
 
 /// The context of a month page (built when the page is rendered).
@@ -238,19 +314,27 @@ fn month_context(
         Section::Disclosure,
         vec![Crumb::link("每月公开", urls::DISCLOSURE)],
     );
-    let hazards: Vec<HazardView> = report.entries.iter().map(HazardView::new).collect();
-    let mut open: Vec<&HazardView> = hazards.iter().filter(|h| h.is_open).collect();
-    // Overdue first (most days first), then by how soon they are due, then by id.
-    open.sort_by(|a, b| {
-        let key = |h: &HazardView| (h.overdue_days.map(|d| -d), h.days_left.unwrap_or(i64::MAX));
-        match (a.overdue_days.is_some(), b.overdue_days.is_some()) {
-            (true, false) => std::cmp::Ordering::Less,
-            (false, true) => std::cmp::Ordering::Greater,
-            _ => key(a).cmp(&key(b)),
-        }
-        .then_with(|| a.id.cmp(&b.id))
-    });
-    let results: Vec<&HazardView> = hazards.iter().filter(|h| !h.is_open).collect();
+    // A long month shows the first page of its list here (the rest on list pages) and
+    // the first rows of the progress and results tables: views are made only for rows
+    // that are printed.
+    let hazards: Vec<HazardView> = report.entries[page_range(report.entries.len(), 1)]
+        .iter()
+        .map(HazardView::new)
+        .collect();
+    let open_all = open_in_order(report);
+    let open: Vec<HazardView> = open_all
+        .iter()
+        .take(LIST_PAGE_ROWS)
+        .map(|e| HazardView::new(e))
+        .collect();
+    let results_count = report.entries.len() - open_all.len();
+    let results: Vec<HazardView> = report
+        .entries
+        .iter()
+        .filter(|e| !e.record.status.is_open())
+        .take(LIST_PAGE_ROWS)
+        .map(HazardView::new)
+        .collect();
     let stats = &report.stats;
     let annex: Vec<AnnexView> = stats.annex.iter().map(AnnexView::new).collect();
     let unknown = stats.unknown_source;
@@ -293,8 +377,12 @@ fn month_context(
     c.insert("prev", &prev.map(link));
     c.insert("next", &next.map(link));
     c.insert("hazards", &hazards);
+    c.insert("hazard_count", &report.entries.len());
+    c.insert("pager", &list_pager(report, 1));
     c.insert("open", &open);
+    c.insert("open_count", &open_all.len());
     c.insert("results", &results);
+    c.insert("results_count", &results_count);
     c.insert("changes", &changes(ctx, report, prev));
     c.insert("annex", &annex);
     c.insert("unknown_source", &(unknown.found > 0).then_some(unknown));
@@ -318,8 +406,10 @@ fn changes(ctx: &SiteContext, report: &MonthReport, prev: Option<&MonthReport>) 
     {
         titles.insert(&entry.record.id, &entry.record.title);
     }
-    let items = |ids: &[String]| -> Vec<ChangeItem> {
-        ids.iter()
+    let items = |ids: &[String]| -> ChangeGroup {
+        let items = ids
+            .iter()
+            .take(LIST_PAGE_ROWS)
             .map(|id| {
                 let title = titles
                     .get(id.as_str())
@@ -332,7 +422,11 @@ fn changes(ctx: &SiteContext, report: &MonthReport, prev: Option<&MonthReport>) 
                     path: urls::hazard_path(id),
                 }
             })
-            .collect()
+            .collect();
+        ChangeGroup {
+            items,
+            more: ids.len().saturating_sub(LIST_PAGE_ROWS),
+        }
     };
     let ch = &report.changes;
     ChangesView {
