@@ -4,6 +4,7 @@
 //! Chinese, then lets miette draw the row with the bad cell underlined, then says what
 //! to do. A summary line ends the report.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -73,7 +74,17 @@ pub fn write_text(
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     // Advice that repeats (the same kind of note on thirty files) is said once.
     let mut helped = std::collections::HashSet::new();
+    // Notes of one kind can run to thousands at county scale (every overdue hazard of
+    // every month); the first few say what they are, the JSON report has them all.
+    let mut notes_shown: HashMap<&str, usize> = HashMap::new();
     for finding in &findings.items {
+        if finding.severity == Severity::Note {
+            let shown = notes_shown.entry(finding.code).or_default();
+            *shown += 1;
+            if *shown > NOTES_PER_KIND {
+                continue;
+            }
+        }
         writeln!(out, "{}", heading(finding))?;
         if finding.snippet.is_some() {
             let mut rendered = String::new();
@@ -100,7 +111,31 @@ pub fn write_text(
         }
         writeln!(out)?;
     }
+    for (code, count) in notes_counts(findings) {
+        if count > NOTES_PER_KIND {
+            writeln!(
+                out,
+                "提示 [{code}] 同类提示共 {count} 条，以上只列出前 {NOTES_PER_KIND} 条；全部内容请用 --format json 查看。\n"
+            )?;
+        }
+    }
     writeln!(out, "{summary}")
+}
+
+/// How many notes of one kind the human report lists before it only counts them.
+pub const NOTES_PER_KIND: usize = 30;
+
+/// Number of notes per code, in code order.
+fn notes_counts(findings: &Findings) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for finding in findings
+        .items
+        .iter()
+        .filter(|f| f.severity == Severity::Note)
+    {
+        *counts.entry(finding.code).or_default() += 1;
+    }
+    counts
 }
 
 /// `错误 content/registers/2024-05/东庄村.csv 第 7 行「完成日期」列 [status-done-missing]`
@@ -285,6 +320,25 @@ mod tests {
             out.contains("读取文件 3 个、台账 40 行；错误 2 个，警告 0 个，提示 0 个。"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn many_notes_of_one_kind_are_counted_not_listed() {
+        let mut findings = Findings::default();
+        for i in 0..100 {
+            findings.push(
+                Finding::note("overdue", format!("隐患 H-{i} 已逾期"))
+                    .in_file("content/registers/2024-05.csv")
+                    .at_row(i + 2),
+            );
+        }
+        let summary = Summary::new(&findings, 2, 100);
+        let mut out = Vec::new();
+        write_text(&mut out, &findings, &summary, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(out.matches("已逾期").count(), NOTES_PER_KIND, "{out}");
+        assert!(out.contains("同类提示共 100 条"), "{out}");
+        assert!(out.contains("提示 100 个"), "{out}");
     }
 
     #[test]
