@@ -600,3 +600,93 @@ fn render_time_on_a_large_site() {
         bytes as f64 / 1e6
     );
 }
+
+/// The hazard list table (`id="list-table"`) of a month page or list page.
+fn list_table(html: &str) -> &str {
+    let start = html.find("id=\"list-table\"").expect("a list table");
+    let end = html[start..].find("</table>").unwrap() + start;
+    &html[start..end]
+}
+
+/// A month of 450 hazards in one village: its list, its village and its sector are
+/// split into pages of 200 rows, and every hazard is linked from exactly one page of
+/// its month's list.
+#[test]
+fn long_lists_are_paginated_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    std::fs::remove_dir_all(dir.path().join("content/registers")).unwrap();
+    let rows: Vec<String> = (1..=450)
+        .map(|i| {
+            format!(
+                "DZ-{i:03},隐患第{i}项,南庄第{i}企业,东庄村,工贸,重大,企业自查,否,2024-03-01,整改,张三,1,2024-09-30,,巡检,整改中,进行中,,,,,,"
+            )
+        })
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    write(
+        dir.path(),
+        "content/registers/2024-03/东庄村.csv",
+        csv(&rows).as_bytes(),
+    );
+    let site = disclosure(dir.path());
+    let files: BTreeMap<String, OutputFile> = render_site(&site, &RenderOptions::new(dir.path()))
+        .expect("renders")
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+    let html = |path: &str| -> &str {
+        std::str::from_utf8(
+            &files
+                .get(path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+                .bytes,
+        )
+        .unwrap()
+    };
+    let month = "months/2024-03/index.html";
+    let list = [
+        month,
+        "months/2024-03/list-2/index.html",
+        "months/2024-03/list-3/index.html",
+    ];
+    assert!(!files.contains_key("months/2024-03/list-4/index.html"));
+    // Every hazard on exactly one page of the list (the list table only: the progress
+    // table of the month page repeats open hazards).
+    for i in 1..=450 {
+        let link = format!(">DZ-{i:03}</a>");
+        let on: Vec<&str> = list
+            .iter()
+            .copied()
+            .filter(|p| list_table(html(p)).contains(&link))
+            .collect();
+        assert_eq!(on.len(), 1, "DZ-{i:03} listed on {on:?}");
+    }
+    assert!(list_table(html(month)).contains(">DZ-001</a>"));
+    assert!(list_table(html(list[2])).contains(">DZ-450</a>"));
+    // Pager links: next from the first page, prev and next from the middle one.
+    assert!(html(month).contains("href=\"../../months/2024-03/list-2/index.html\" rel=\"next\""));
+    let middle = html(list[1]);
+    assert!(
+        middle.contains("href=\"../../../months/2024-03/index.html\" rel=\"prev\""),
+        "{middle}"
+    );
+    assert!(middle.contains("href=\"../../../months/2024-03/list-3/index.html\" rel=\"next\""));
+    assert!(text(middle).contains("第 201—400 项，共 450 项"));
+    // The month page names its full count and caps its long tables.
+    let month_text = text(html(month));
+    assert!(
+        month_text.contains("尚未完成整改的隐患 450 项"),
+        "{month_text}"
+    );
+    assert!(month_text.contains("新增隐患（450 项）"));
+    assert!(month_text.contains("另有 250 项未逐一列出"));
+    assert!(html(month).len() < html(list[1]).len() * 4);
+    // Village and sector pages paginate in the same way.
+    for first in [urls::village_path("东庄村"), urls::sector_path("工贸")] {
+        let third = urls::list_page_path(&first, 3);
+        assert!(text(html(&first)).contains("共 450 项"), "{first}");
+        assert!(html(&third).contains("rel=\"prev\""), "{third}");
+        assert!(!files.contains_key(&urls::list_page_path(&first, 4)));
+    }
+}
