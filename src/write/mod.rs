@@ -72,6 +72,103 @@ pub fn write_site_for(
     })
 }
 
+/// A site being written file by file as it is rendered (see the module docs): files go
+/// into the temp folder beside `out` as they arrive, from any thread;
+/// [`SiteWriter::commit`] swaps the folder in. Dropping the writer without committing
+/// (an error, a leak found) removes the temp folder: `out` is never touched.
+#[derive(Debug)]
+pub struct SiteWriter {
+    out: PathBuf,
+    temp: PathBuf,
+    /// Folders already created in the temp folder.
+    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicU64,
+    done: bool,
+}
+
+impl SiteWriter {
+    /// Checks `out` as [`write_site_for`] does and creates the empty temp folder.
+    pub fn begin(out: &Path, site_root: Option<&Path>) -> io::Result<SiteWriter> {
+        let out = resolve_out(out)?;
+        check_out_dir(&out, site_root)?;
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| context(e, "无法创建输出文件夹的上级文件夹", parent))?;
+        }
+        let temp = sibling(&out, "tmp");
+        if temp.exists() {
+            // Left by a crashed run that had our pid; it is ours to remove.
+            std::fs::remove_dir_all(&temp)
+                .map_err(|e| context(e, "无法删除遗留的临时文件夹", &temp))?;
+        }
+        std::fs::create_dir(&temp).map_err(|e| context(e, "无法创建临时输出文件夹", &temp))?;
+        Ok(SiteWriter {
+            out,
+            temp,
+            dirs: std::sync::Mutex::new(std::collections::HashSet::new()),
+            files: std::sync::atomic::AtomicUsize::new(0),
+            bytes: std::sync::atomic::AtomicU64::new(0),
+            done: false,
+        })
+    }
+
+    /// Writes one file into the temp folder. Its path is checked as [`check_paths`]
+    /// checks it (the plan has already refused two files with one path).
+    pub fn write(&self, file: &OutputFile) -> io::Result<()> {
+        check_paths(std::slice::from_ref(file))?;
+        let full = self.temp.join(&file.path);
+        if let Some(dir) = full.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir).map_err(|e| context(e, "无法创建输出文件夹", dir))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(dir.to_path_buf());
+            }
+        }
+        std::fs::write(&full, &file.bytes).map_err(|e| context(e, "无法写入输出文件", &full))?;
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bytes.fetch_add(
+            file.bytes.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(())
+    }
+
+    /// Files and bytes written so far.
+    pub fn stats(&self) -> WriteStats {
+        WriteStats {
+            files: self.files.load(std::sync::atomic::Ordering::Relaxed),
+            bytes: self.bytes.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Writes the marker and puts the new site in place of `out`.
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        let marker = self.temp.join(MARKER_FILE);
+        std::fs::write(&marker, guard::MARKER_TEXT)
+            .map_err(|e| context(e, "无法写入输出文件", &marker))?;
+        swap(&self.temp, &self.out)?;
+        self.done = true;
+        Ok(self.stats())
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.done {
+            remove_tree(&self.temp);
+        }
+    }
+}
+
 /// `<out>.<tag>-<pid>`, beside `out`.
 fn sibling(out: &Path, tag: &str) -> PathBuf {
     let mut name = OsString::from(out.file_name().unwrap_or_default());
@@ -243,6 +340,38 @@ mod tests {
             "{:?}",
             leftovers(dir.path())
         );
+    }
+
+    #[test]
+    fn streamed_site_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("index.html", "旧")]).unwrap();
+        let before = snapshot(&out);
+
+        // Dropped before commit (a leak was found): nothing changes, nothing is left.
+        let writer = SiteWriter::begin(&out, None).unwrap();
+        writer.write(&file("index.html", "新")).unwrap();
+        writer
+            .write(&file("months/2024-05/index.html", "五月"))
+            .unwrap();
+        assert!(writer.write(&file("../evil", "x")).is_err());
+        drop(writer);
+        assert_eq!(snapshot(&out), before);
+        assert!(leftovers(dir.path()).is_empty());
+
+        let writer = SiteWriter::begin(&out, None).unwrap();
+        writer.write(&file("index.html", "新")).unwrap();
+        writer
+            .write(&file("months/2024-05/index.html", "五月"))
+            .unwrap();
+        assert_eq!(snapshot(&out), before, "not visible before commit");
+        let stats = writer.commit().unwrap();
+        assert_eq!(stats, WriteStats { files: 2, bytes: 9 });
+        let after = snapshot(&out);
+        assert_eq!(after["months/2024-05/index.html"], "五月".as_bytes());
+        assert!(after.contains_key(MARKER_FILE));
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[test]
