@@ -14,6 +14,8 @@
 //! runs again over the whole site whenever any content changed.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use walkdir::WalkDir;
@@ -282,9 +284,43 @@ impl Pipeline {
         any
     }
 
-    /// Runs the pipeline, reading again only what changed since the last run.
+    /// Runs the pipeline, reading again only what changed since the last run, and
+    /// returns every output file in memory (the preview and tests).
     pub fn run(&mut self) -> Outcome {
+        let files = std::sync::Mutex::new(Vec::new());
+        let collect = |file: OutputFile| {
+            files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(file);
+            Ok(())
+        };
+        let streamed = self.run_into(&collect)?;
+        let mut files = files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Built {
+            files,
+            findings: streamed.findings,
+            files_read: streamed.files_read,
+            rows_read: streamed.rows_read,
+        })
+    }
+
+    /// Runs the pipeline and hands every output file to `sink` as soon as it is
+    /// rendered and scanned (no file is held after the sink has it). On an error
+    /// finding (including a leak in any file) the files already handed over must be
+    /// discarded: the sink has seen an incomplete site.
+    pub fn run_into(&mut self, sink: &dyn Sink) -> Result<Streamed, Findings> {
         let start = Instant::now();
+        let result = self.prepare(start).and_then(|()| self.render_into(sink));
+        self.stats.total = start.elapsed();
+        result
+    }
+
+    /// Loads what changed, checks and models. Errors leave no model.
+    fn prepare(&mut self, start: Instant) -> Result<(), Findings> {
         self.stats = RunStats::default();
         let dirty = std::mem::take(&mut self.dirty);
         let mut reloaded = Vec::new();
@@ -322,14 +358,11 @@ impl Pipeline {
                 }
                 Err(findings) => {
                     self.checked = None;
-                    self.stats.total = start.elapsed();
                     return Err(findings);
                 }
             }
         }
-        let outcome = self.render();
-        self.stats.total = start.elapsed();
-        outcome
+        Ok(())
     }
 
     /// Reloads `site.toml` when it changed. Returns true when it was reloaded.
@@ -485,40 +518,74 @@ impl Pipeline {
         Ok((site, findings, files, rows))
     }
 
-    /// Renders the checked model. A render error (a broken template) is reported as
-    /// an error finding; the model is kept, so fixing the template re-renders only.
-    fn render(&mut self) -> Outcome {
+    /// Renders the checked model page by page (in parallel), scans each file for leaks
+    /// and active content while it is hot and hands the clean ones to `sink`. A render
+    /// error (a broken template) is reported as an error finding; the model is kept, so
+    /// fixing the template re-renders only. After the first problem no more files reach
+    /// the sink, but every file is still scanned so the report is complete.
+    fn render_into(&mut self, sink: &dyn Sink) -> Result<Streamed, Findings> {
         let Some(checked) = &self.checked else {
             return Err(Findings::default());
         };
-        let start = Instant::now();
-        let result = render::render_site(&checked.disclosure, &self.options);
-        self.stats.render = start.elapsed();
-        let files = match result {
-            Ok(files) => files,
-            Err(err) => {
-                let mut findings = checked.findings.clone();
-                findings.push(
-                    Finding::error("render-failed", render::error_chain(&err))
-                        .with_help("请按上面的说明修改主题或模板文件；保存后会重新生成。"),
-                );
-                findings.sort();
-                return Err(findings);
-            }
+        let failed = |extra: Vec<Finding>| {
+            let mut findings = checked.findings.clone();
+            findings.extend(extra);
+            findings.sort();
+            findings
         };
+        let render_failed = |err: &render::RenderError| {
+            failed(vec![Finding::error(
+                "render-failed",
+                render::error_chain(err),
+            )
+            .with_help("请按上面的说明修改主题或模板文件；保存后会重新生成。")])
+        };
+        let start = Instant::now();
+        let plan =
+            render::plan(&checked.disclosure, &self.options).map_err(|e| render_failed(&e))?;
+        sink.planned(plan.pages().len() + plan.files().len());
         // Nothing personal and no active content may reach the output, in a preview
         // either.
-        let start = Instant::now();
-        let leaks = scan::check_site_output(&checked.disclosure, &files);
-        self.stats.scan = start.elapsed();
-        if leaks.has_errors() {
-            let mut findings = checked.findings.clone();
-            findings.extend(leaks.items);
-            findings.sort();
-            return Err(findings);
+        let scanner = scan::Scanner::new(&checked.disclosure);
+        let problems: Mutex<(Vec<scan::Leak>, Vec<Finding>)> = Mutex::default();
+        let scan_nanos = AtomicU64::new(0);
+        let streamed = plan.stream(|file: OutputFile| {
+            let scan_start = Instant::now();
+            let leaks = scanner.scan_file(&file);
+            let active = scan::html::active_content(std::slice::from_ref(&file));
+            scan_nanos.fetch_add(scan_start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            let mut problems = problems.lock().unwrap_or_else(PoisonError::into_inner);
+            problems.0.extend(leaks);
+            problems.1.extend(active);
+            if !problems.0.is_empty() || !problems.1.is_empty() {
+                return Ok(());
+            }
+            drop(problems);
+            sink.accept(file)
+        });
+        self.stats.scan = Duration::from_nanos(scan_nanos.load(Ordering::Relaxed));
+        self.stats.render = start.elapsed().saturating_sub(self.stats.scan);
+        match streamed {
+            Ok(()) => {}
+            Err(render::StreamError::Render(err)) => return Err(render_failed(&err)),
+            Err(render::StreamError::Sink(err)) => {
+                return Err(failed(vec![Finding::error(
+                    "write-failed",
+                    format!("写入输出文件时出错：{err}"),
+                )
+                .with_help("请检查输出文件夹所在磁盘的空间和写入权限后重新生成。")]));
+            }
         }
-        Ok(Built {
-            files,
+        let (mut leaks, active) = problems
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !leaks.is_empty() || !active.is_empty() {
+            leaks.sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
+            let mut extra = scan::leak_findings(&leaks);
+            extra.extend(active);
+            return Err(failed(extra));
+        }
+        Ok(Streamed {
             findings: checked.findings.clone(),
             files_read: checked.files_read,
             rows_read: checked.rows_read,
@@ -526,9 +593,46 @@ impl Pipeline {
     }
 }
 
-/// Runs the pipeline once on the site at `root` (for `gongkai build` and tests).
+/// Where a run puts its output, file by file, from several threads at once: the disk
+/// writer of `gongkai build`, the in-memory collector of [`Pipeline::run`].
+pub trait Sink: Sync {
+    /// Called once before any file: how many files are planned (pages and data files;
+    /// the search index comes on top).
+    fn planned(&self, _files: usize) {}
+    /// Takes one finished, scanned file.
+    fn accept(&self, file: OutputFile) -> std::io::Result<()>;
+}
+
+impl<F: Fn(OutputFile) -> std::io::Result<()> + Sync> Sink for F {
+    fn accept(&self, file: OutputFile) -> std::io::Result<()> {
+        self(file)
+    }
+}
+
+/// What a streaming run produced besides the files it handed over.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    /// Warnings and notes (no errors), sorted.
+    pub findings: Findings,
+    /// Input files read (for the summary line).
+    pub files_read: usize,
+    /// Register data rows read (for the summary line).
+    pub rows_read: usize,
+}
+
+/// Runs the pipeline once on the site at `root`, every file in memory (for tests).
 pub fn build_once(root: &Path, options: RenderOptions) -> Outcome {
     Pipeline::new(root, options).run()
+}
+
+/// Runs the pipeline once on the site at `root`, handing each file to `sink` as it is
+/// made (for `gongkai build`: memory stays flat however large the site).
+pub fn build_once_into(
+    root: &Path,
+    options: RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Streamed, Findings> {
+    Pipeline::new(root, options).run_into(sink)
 }
 
 #[cfg(test)]

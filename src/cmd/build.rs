@@ -4,14 +4,23 @@
 //! 2 the site could not be rendered or written, or the output folder was refused
 //! (nothing written either: the previous output stays whole).
 
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::check::{load_and_check, print_findings};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::check::print_findings;
 use super::{BuildArgs, Format};
-use crate::render::{self, RenderOptions};
-use crate::{load, model, scan, write};
+use crate::check::report::{self, Summary};
+use crate::check::Findings;
+use crate::pipeline::{Pipeline, Sink};
+use crate::render::{OutputFile, RenderOptions};
+use crate::{load, write};
+
+/// Builds shorter than this show no progress bar (it would only flicker).
+const PROGRESS_AFTER: Duration = Duration::from_millis(800);
 
 /// Runs `gongkai build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -36,43 +45,43 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         return ExitCode::from(1);
     }
 
-    let (site, findings) = load_and_check(root);
-    if let Err(err) = print_findings(&findings, site.as_ref(), Format::Text) {
-        eprintln!("无法输出检查结果：{err}");
-    }
-    let Some(mut site) = site.filter(|_| !findings.has_errors()) else {
-        eprintln!("{}", not_written(&out, "检查发现错误"));
-        return ExitCode::from(1);
-    };
-
-    if let Some(base_url) = &args.base_url {
-        site.config.base_url = base_url.clone();
-    }
-    let disclosure = model::build(site);
-    let mut opts = RenderOptions::new(root);
-    opts.base_url = args.base_url.clone();
-    let files = match render::render_site(&disclosure, &opts) {
-        Ok(files) => files,
+    // Files stream from the renderer into a temp folder beside `out`; it replaces
+    // `out` only when the whole site is rendered, scanned and written. Dropping the
+    // writer on any error removes it.
+    let writer = match write::SiteWriter::begin(&out, Some(root)) {
+        Ok(writer) => writer,
         Err(err) => {
-            eprintln!("错误：{}", render::error_chain(&err));
-            eprintln!("{}", not_written(&out, "生成页面时出错"));
+            eprintln!("错误：{err}");
+            eprintln!("{}", not_written(&out, "写入时出错"));
             return ExitCode::from(2);
         }
     };
+    let mut opts = RenderOptions::new(root);
+    opts.base_url = args.base_url.clone();
+    let mut pipeline = Pipeline::new(root, opts);
+    let sink = DiskSink::new(&writer, started);
+    let result = pipeline.run_into(&sink);
+    sink.finish();
+    let (files_read, rows_read) = pipeline.counts();
 
-    // Publication safety: no personal number, no private value, nothing that runs.
-    let safety = scan::check_site_output(&disclosure, &files);
-    if safety.has_errors() {
-        if let Err(err) = print_findings(&safety, None, Format::Text) {
-            eprintln!("无法输出检查结果：{err}");
+    let streamed = match result {
+        Ok(streamed) => streamed,
+        Err(findings) => {
+            drop(writer);
+            if let Err(err) = print_report(&findings, files_read, rows_read) {
+                eprintln!("无法输出检查结果：{err}");
+            }
+            let (code, why) = failure(&findings);
+            eprintln!("{}", not_written(&out, why));
+            return ExitCode::from(code);
         }
-        eprintln!("{}", not_written(&out, "生成的网站中有不应公开的内容"));
-        return ExitCode::from(1);
+    };
+    if let Err(err) = print_report(&streamed.findings, files_read, rows_read) {
+        eprintln!("无法输出检查结果：{err}");
     }
-
-    match write::write_site_for(&out, Some(root), &files) {
+    let pages = sink.pages();
+    match writer.commit() {
         Ok(stats) => {
-            let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
             println!(
                 "已生成网站：页面 {pages} 个，共 {} 个文件，{}，用时 {:.1} 秒。输出在 {}，把其中的全部文件上传到网站即可。",
                 stats.files,
@@ -87,6 +96,109 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             eprintln!("{}", not_written(&out, "写入时出错"));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Exit code and reason of a failed run, from its error findings: a broken template or
+/// a failed write is 2, anything in the content (a check error, a leak) is 1.
+fn failure(findings: &Findings) -> (u8, &'static str) {
+    let has = |code: &str| {
+        findings
+            .items
+            .iter()
+            .any(|f| f.is_error() && f.code == code)
+    };
+    if has("render-failed") {
+        (2, "生成页面时出错")
+    } else if has("write-failed") {
+        (2, "写入时出错")
+    } else if findings
+        .items
+        .iter()
+        .any(|f| f.is_error() && (f.code.starts_with("leak-") || f.code == "unsafe-html"))
+    {
+        (1, "生成的网站中有不应公开的内容")
+    } else {
+        (1, "检查发现错误")
+    }
+}
+
+/// The check report, with the counts of what the pipeline read.
+fn print_report(findings: &Findings, files: usize, rows: usize) -> io::Result<()> {
+    let summary = Summary::new(findings, files, rows);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    report::write_text(&mut out, findings, &summary, color)?;
+    out.flush()
+}
+
+/// The sink of `gongkai build`: each file to the writer, and a progress bar on a
+/// terminal once the build has run for a moment (none in CI or a pipe, where the one
+/// summary line is all that is printed).
+struct DiskSink<'w> {
+    writer: &'w write::SiteWriter,
+    bar: Option<ProgressBar>,
+    started: Instant,
+    pages: std::sync::atomic::AtomicUsize,
+}
+
+impl<'w> DiskSink<'w> {
+    fn new(writer: &'w write::SiteWriter, started: Instant) -> Self {
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} 个文件 {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix("正在生成网站");
+            bar
+        });
+        DiskSink {
+            writer,
+            bar,
+            started,
+            pages: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// HTML pages written.
+    fn pages(&self) -> usize {
+        self.pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Sink for DiskSink<'_> {
+    fn planned(&self, files: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(files as u64);
+        }
+    }
+
+    fn accept(&self, file: OutputFile) -> io::Result<()> {
+        self.writer.write(&file)?;
+        if file.path.ends_with(".html") {
+            self.pages
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Some(bar) = &self.bar {
+            if bar.is_hidden() && self.started.elapsed() > PROGRESS_AFTER {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+            if bar.position() >= bar.length().unwrap_or(0) {
+                // The search index comes on top of the planned files.
+                bar.inc_length(1);
+            }
+            bar.inc(1);
+        }
+        Ok(())
     }
 }
 
