@@ -644,3 +644,60 @@ fn moderately_nested_markdown_and_a_large_cell_within_limits_build() {
     site.edit(REGISTER, "更换防爆灯具", &"更换防爆灯具。".repeat(20_000));
     site.build_ok();
 }
+
+/// Measures the scanner on a built site: `GONGKAI_SCAN_DIR=public cargo test --release
+/// --test hostile scan_speed -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement, needs a built site in GONGKAI_SCAN_DIR"]
+fn scan_speed() {
+    let Some(dir) = std::env::var_os("GONGKAI_SCAN_DIR") else {
+        return;
+    };
+    let files: Vec<gongkai::render::OutputFile> = snapshot(Path::new(&dir))
+        .into_iter()
+        .map(|(path, bytes)| gongkai::render::OutputFile {
+            path,
+            bytes,
+            source: None,
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let mut findings = gongkai::check::Findings::default();
+    let config = gongkai::config::SiteConfig::parse(
+        "title = \"t\"\nissuer = \"i\"\n[hotline]\nnational = \"12350\"\n",
+        &mut findings,
+    )
+    .unwrap();
+    // Private values like a county's: 20,000 reporter names and phones.
+    let mut records = Vec::new();
+    for i in 0..10_000 {
+        let mut findings = gongkai::check::Findings::default();
+        let csv =
+            format!("编号,隐患名称,单位名称,举报人,举报人电话\nX-{i},x,y,王{i}某某,139{i:08}\n");
+        let (file, _) = gongkai::load::register::read_register(
+            csv.into_bytes(),
+            PathBuf::from("a.csv"),
+            gongkai::hazard::YearMonth::new(2025, 1).unwrap(),
+            &config,
+        );
+        records.extend(file.unwrap().records);
+        let _ = &mut findings;
+    }
+    let refs: Vec<&gongkai::hazard::HazardRecord> = records.iter().collect();
+    let start = Instant::now();
+    let scanner = gongkai::scan::Scanner::from_parts(&config, &refs, &[], &[], &[]);
+    let built = start.elapsed();
+    let start = Instant::now();
+    let leaks = scanner.scan(&files);
+    let scanned = start.elapsed();
+    let html = gongkai::scan::html::active_content(&files);
+    println!(
+        "{} files, {:.1} MB, {} private values: scanner built in {built:?}, scanned in {scanned:?} ({:.0} MB/s), {} leaks, {} unsafe pages",
+        files.len(),
+        bytes as f64 / 1e6,
+        scanner.private_values(),
+        bytes as f64 / 1e6 / scanned.as_secs_f64(),
+        leaks.len(),
+        html.len()
+    );
+}

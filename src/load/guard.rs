@@ -3,7 +3,8 @@
 //!
 //! The limits (documented in README "发布安全"):
 //! - a register or task list: at most [`MAX_TABLE_BYTES`], [`MAX_TABLE_ROWS`] lines,
-//!   [`MAX_LINE_BYTES`] per line and [`MAX_COLUMNS`] columns;
+//!   [`MAX_LINE_BYTES`] per line and [`MAX_COLUMNS`] columns; all registers of the site
+//!   together at most [`MAX_SITE_REGISTER_BYTES`];
 //! - a notice or page: at most [`MAX_MARKDOWN_BYTES`] and [`MAX_NESTING`] levels of
 //!   nested quotes or lists.
 //!
@@ -19,10 +20,13 @@ use walkdir::WalkDir;
 use crate::check::{Finding, Findings};
 use crate::load::relative_path;
 
-/// The largest register or task list read: about 300,000 rows of a real register.
-pub const MAX_TABLE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest register or task list read: about 100,000 rows of a real register, ten
+/// times a county's month.
+pub const MAX_TABLE_BYTES: u64 = 32 * 1024 * 1024;
 /// The most lines in one register or task list.
-pub const MAX_TABLE_ROWS: usize = 300_000;
+pub const MAX_TABLE_ROWS: usize = 100_000;
+/// All registers of a site together: a province's year (12 × 50,000 rows) is 154 MB.
+pub const MAX_SITE_REGISTER_BYTES: u64 = 256 * 1024 * 1024;
 /// The longest line of a register: a cell this long is a paste accident.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// The most columns (delimiters + 1, counted on the raw line) of one register line.
@@ -44,6 +48,8 @@ pub fn check_content(root: &Path) -> Findings {
         return findings;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let registers = dir.join("registers");
+    let mut register_bytes = 0u64;
     for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
@@ -57,9 +63,26 @@ pub fn check_content(root: &Path) -> Findings {
         if !path.is_file() {
             continue;
         }
+        if path.starts_with(&registers) {
+            register_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+        }
         if let Some(finding) = check_file(path, &rel) {
             findings.push(finding);
         }
+    }
+    if register_bytes > MAX_SITE_REGISTER_BYTES {
+        findings.push(
+            Finding::error(
+                "content-registers-too-large",
+                format!(
+                    "content/registers 中的台账共 {:.0} MB，超过一个网站 {} MB 的上限，未读取",
+                    register_bytes as f64 / 1_048_576.0,
+                    MAX_SITE_REGISTER_BYTES / 1_048_576
+                ),
+            )
+            .in_file("content/registers")
+            .with_help("一个网站放一个县（区）的台账即可；请把多余的文件（备份、重复导出的表）移出 content/registers，或按县分成几个网站。"),
+        );
     }
     findings
 }
