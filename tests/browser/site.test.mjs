@@ -133,6 +133,10 @@ for (const [label, path] of types) {
       const ids = await page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
       await page.close();
       assert.deepEqual(hidden, [], `${path} 关闭脚本时被隐藏的内容：\n${hidden.join("\n")}`);
+      assert.ok(
+        links.some((l) => l.href.split("?")[0].endsWith("/search/index.html")),
+        `${path} 没有通往站内搜索页的链接`,
+      );
       const broken = [];
       for (const link of links) {
         const url = new URL(link.href);
@@ -211,9 +215,14 @@ describe("打印", () => {
     await page.emulateMedia({ media: "print" });
     const problems = await page.evaluate(() => {
       const list = [];
-      for (const sel of [".site-nav", ".site-header", ".site-footer", ".breadcrumbs", ".skip-link", ".reading-mode-label"]) {
-        const el = document.querySelector(sel);
-        if (el && getComputedStyle(el).display !== "none") list.push(`${sel} 打印时仍显示`);
+      // Navigation is not printed; the header (issuer) and the hotline stay, as on a
+      // paper notice.
+      document.querySelectorAll("nav a, .skip-link, .reading-mode-label").forEach((el) => {
+        if (el.getClientRects().length > 0) list.push(`导航「${el.textContent.trim().slice(0, 10)}」打印时仍显示`);
+      });
+      const header = getComputedStyle(document.querySelector(".site-header"));
+      if (header.backgroundColor !== "rgba(0, 0, 0, 0)" && header.backgroundImage === "none" && header.backgroundColor !== "rgb(255, 255, 255)") {
+        list.push(`页头打印时有底色 ${header.backgroundColor}`);
       }
       document.querySelectorAll("tr").forEach((tr, i) => {
         const b = getComputedStyle(tr).breakInside;
