@@ -701,3 +701,26 @@ fn scan_speed() {
         html.len()
     );
 }
+
+#[test]
+fn check_also_refuses_an_oversize_notice_without_reading_it() {
+    let site = Site::new();
+    let body = "很长的正文。".repeat(300_000);
+    site.write(
+        "content/notices/巨大.md",
+        format!("+++\ntitle = \"大\"\ndate = 2025-01-01\ndisclosure = \"主动公开\"\n+++\n{body}\n"),
+    );
+    let output = Command::cargo_bin("gongkai")
+        .unwrap()
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("content-too-large") && text.contains("巨大.md"),
+        "{text}"
+    );
+}

@@ -120,8 +120,10 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Size and shape limits of one file, by kind.
-fn check_file(path: &Path, rel: &Path) -> Option<Finding> {
+/// Size and shape limits of one file, by kind (`.csv`/`.tsv`/`.txt` tables, `.md`
+/// Markdown): the error finding when the file must not be read. Loaders call this
+/// before reading a file, so `check` and `serve` are bounded too.
+pub fn check_file(path: &Path, rel: &Path) -> Option<Finding> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     match extension(path).as_str() {
         "csv" | "tsv" | "txt" => {

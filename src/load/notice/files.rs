@@ -92,6 +92,11 @@ pub fn content_files(
 /// anything unreadable is an error finding and `None`.
 pub fn read_text(root: &Path, path: &Path, findings: &mut Findings) -> Option<String> {
     let rel = relative_path(root, path);
+    // Size and nesting limits first: a 50 MB paste is refused without being read.
+    if let Some(finding) = crate::load::guard::check_file(path, &rel) {
+        findings.push(finding);
+        return None;
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(_) => {
