@@ -136,17 +136,23 @@ impl SiteConfig {
             Ok(config) => {
                 for key in unknown {
                     findings.push(
-                        Finding::warning("config-unknown-key", format!("site.toml 中有未知设置项 `{key}`，已忽略"))
-                            .in_file(CONFIG_FILE)
-                            .with_value(key)
-                            .with_help("请检查拼写；可用的设置项见 README。"),
+                        Finding::warning(
+                            "config-unknown-key",
+                            format!("site.toml 中有未知设置项 `{key}`，已忽略"),
+                        )
+                        .in_file(CONFIG_FILE)
+                        .with_value(key)
+                        .with_help("请检查拼写；可用的设置项见 README。"),
                     );
                 }
                 if !(1..=31).contains(&config.disclosure_day) {
                     findings.push(
                         Finding::error(
                             "config-disclosure-day",
-                            format!("disclosure_day 应为 1 到 31 之间的日期，现为 {}", config.disclosure_day),
+                            format!(
+                                "disclosure_day 应为 1 到 31 之间的日期，现为 {}",
+                                config.disclosure_day
+                            ),
                         )
                         .in_file(CONFIG_FILE)
                         .in_column("disclosure_day"),

@@ -39,18 +39,30 @@ impl YearMonth {
     /// The month after this one.
     pub fn next(self) -> Self {
         if self.month == 12 {
-            YearMonth { year: self.year + 1, month: 1 }
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            YearMonth { year: self.year, month: self.month + 1 }
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
     /// The month before this one.
     pub fn prev(self) -> Self {
         if self.month == 1 {
-            YearMonth { year: self.year - 1, month: 12 }
+            YearMonth {
+                year: self.year - 1,
+                month: 12,
+            }
         } else {
-            YearMonth { year: self.year, month: self.month - 1 }
+            YearMonth {
+                year: self.year,
+                month: self.month - 1,
+            }
         }
     }
 
@@ -324,7 +336,13 @@ mod tests {
     #[test]
     fn due_date_is_clamped_to_month_length() {
         let feb = YearMonth::new(2024, 2).unwrap();
-        assert_eq!(feb.due_date(31), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
-        assert_eq!(feb.due_date(25), NaiveDate::from_ymd_opt(2024, 2, 25).unwrap());
+        assert_eq!(
+            feb.due_date(31),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(
+            feb.due_date(25),
+            NaiveDate::from_ymd_opt(2024, 2, 25).unwrap()
+        );
     }
 }

@@ -178,9 +178,8 @@ impl Findings {
     /// files were read in (reading is parallel).
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.file, a.row, a.severity, a.code, &a.column).cmp(&(
-                &b.file, b.row, b.severity, b.code, &b.column,
-            ))
+            (&a.file, a.row, a.severity, a.code, &a.column)
+                .cmp(&(&b.file, b.row, b.severity, b.code, &b.column))
         });
     }
 }

@@ -107,7 +107,13 @@ pub fn gongkai(args: &[&str]) -> Output {
 
 /// Runs `gongkai check --root ROOT --format json` and returns (exit code, report).
 pub fn check_json(root: &Path) -> (i32, serde_json::Value) {
-    let out = gongkai(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let out = gongkai(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "check --format json printed no JSON ({e}):\n{}\n{}",
@@ -119,7 +125,10 @@ pub fn check_json(root: &Path) -> (i32, serde_json::Value) {
 }
 
 /// The findings of a JSON report with the given code.
-pub fn findings_with_code<'a>(report: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+pub fn findings_with_code<'a>(
+    report: &'a serde_json::Value,
+    code: &str,
+) -> Vec<&'a serde_json::Value> {
     report["findings"]
         .as_array()
         .unwrap()
@@ -129,7 +138,10 @@ pub fn findings_with_code<'a>(report: &'a serde_json::Value, code: &str) -> Vec<
 }
 
 /// All findings of a severity (`error`, `warning`, `note`).
-pub fn findings_of<'a>(report: &'a serde_json::Value, severity: &str) -> Vec<&'a serde_json::Value> {
+pub fn findings_of<'a>(
+    report: &'a serde_json::Value,
+    severity: &str,
+) -> Vec<&'a serde_json::Value> {
     report["findings"]
         .as_array()
         .unwrap()
