@@ -28,7 +28,8 @@ pub fn register(data: &[u8]) {
     let config = config();
     let month = YearMonth::new(2024, 5).expect("valid month");
     let rel = PathBuf::from("content/registers/2024-05/fuzz.csv");
-    let (file, findings) = gongkai::load::register::read_register(data.to_vec(), rel, month, &config);
+    let (file, findings) =
+        gongkai::load::register::read_register(data.to_vec(), rel, month, &config);
     for finding in &findings {
         assert!(!finding.message.is_empty());
     }
@@ -46,12 +47,19 @@ pub fn frontmatter(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let rel = Path::new("content/notices/fuzz.md");
     let mut findings = Findings::default();
-    if let Some(notice) = gongkai::load::notice::parse_notice(&text, rel, "某镇人民政府", &mut findings) {
+    if let Some(notice) =
+        gongkai::load::notice::parse_notice(&text, rel, "某镇人民政府", &mut findings)
+    {
         assert!(!notice.slug.is_empty());
-        assert!(!notice.slug.contains('/') && !notice.slug.contains(".."), "{}", notice.slug);
+        assert!(
+            !notice.slug.contains('/') && !notice.slug.contains(".."),
+            "{}",
+            notice.slug
+        );
     }
     let mut findings = Findings::default();
-    let _ = gongkai::load::notice::parse_page(&text, Path::new("content/pages/fuzz.md"), &mut findings);
+    let _ =
+        gongkai::load::notice::parse_page(&text, Path::new("content/pages/fuzz.md"), &mut findings);
     let _ = gongkai::load::frontmatter::parse(&text);
 }
 
@@ -73,7 +81,11 @@ pub fn markdown(data: &[u8]) {
         source: None,
     };
     let problems = gongkai::scan::html::active_content(&[page]);
-    assert!(problems.is_empty(), "{:?}\ninput: {text:?}\nhtml: {html}", problems[0].message);
+    assert!(
+        problems.is_empty(),
+        "{:?}\ninput: {text:?}\nhtml: {html}",
+        problems[0].message
+    );
 }
 
 /// The leak scanner on any bytes as an HTML page and as a CSV file: never panics, and
