@@ -356,3 +356,16 @@ fn missing_site_toml_is_a_clear_error() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("site.toml"), "{stdout}");
 }
+
+#[test]
+fn register_linked_from_outside_the_site_is_refused_by_check() {
+    let site = TempSite::copy_of("town");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.csv");
+    std::fs::write(&secret, "编号,隐患名称,单位名称\nX-1,外部文件,外部单位\n").unwrap();
+    std::os::unix::fs::symlink(&secret, site.path("content/registers/2025-03/外部.csv")).unwrap();
+    let (code, report) = check_json(site.root());
+    assert_eq!(code, 1);
+    let f = expect_finding(&report, "error", "2025-03/外部.csv", None, None);
+    assert!(f["message"].as_str().unwrap().contains("网站文件夹"), "{f}");
+}

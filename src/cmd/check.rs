@@ -8,10 +8,16 @@ use crate::check::report::{self, Summary};
 use crate::check::{rules, Findings};
 use crate::load::{self, LoadedSite};
 
-/// Loads the site at `root` and runs every rule. Returns what was loaded (if anything
+/// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything
 /// could be) and all findings, sorted for a stable report.
 pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) {
-    let mut findings = Findings::default();
+    // Links out of the site folder and files too large to read are refused before
+    // anything is loaded, as `build` does: reading them is what must not happen.
+    let mut findings = load::guard::check_content(root);
+    if findings.has_errors() {
+        findings.sort();
+        return (None, findings);
+    }
     let site = load::load_site(root, &mut findings);
     if let Some(site) = &site {
         rules::check_site(site, &mut findings);
