@@ -240,6 +240,7 @@ impl<'a> Plan<'a> {
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), StreamError<E>> {
         let searchable: std::sync::Mutex<Vec<OutputFile>> = std::sync::Mutex::new(Vec::new());
+        let pages_started = std::time::Instant::now();
         self.pages.par_iter().try_for_each(|job| {
             let file = self.render(job).map_err(StreamError::Render)?;
             if let Some(part) = search_part(&file) {
@@ -250,13 +251,31 @@ impl<'a> Plan<'a> {
             }
             sink(file).map_err(StreamError::Sink)
         })?;
+        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+            eprintln!(
+                "pages: {} rendered, scanned and written in {:.2?}",
+                self.pages.len(),
+                pages_started.elapsed()
+            );
+        }
         for file in &self.files {
             sink(file.clone()).map_err(StreamError::Sink)?;
         }
         let searchable = searchable
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for file in self.search_index(searchable).map_err(StreamError::Render)? {
+        let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
+        let started = std::time::Instant::now();
+        let bytes: usize = searchable.iter().map(|f| f.bytes.len()).sum();
+        let index = self.search_index(searchable).map_err(StreamError::Render)?;
+        if timings {
+            eprintln!(
+                "search index: {:.2?} for {:.1} MB of page text",
+                started.elapsed(),
+                bytes as f64 / 1e6
+            );
+        }
+        for file in index {
             sink(file).map_err(StreamError::Sink)?;
         }
         Ok(())
@@ -281,6 +300,20 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// Page 2 and later of a long list (`…/list-<n>/index.html`): rows of hazards whose own
+/// pages are indexed, so indexing them again would only repeat every hit (and double
+/// the indexing time of a county site).
+fn is_list_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["months" | "villages" | "sectors", _, last, "index.html"]
+            if last.strip_prefix("list-").is_some_and(|n| {
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            })
+    )
+}
+
 /// What of a page the search index reads: the head (title, language) and `<main>`
 /// (only it is marked `data-pagefind-body`), so the pages waiting for the index take a
 /// fraction of their full size. `None` for files the index skips.
@@ -288,6 +321,7 @@ fn search_part(file: &OutputFile) -> Option<OutputFile> {
     if !file.path.ends_with(".html")
         || file.path == urls::NOT_FOUND
         || file.path == search::SEARCH_PAGE
+        || is_list_page(&file.path)
     {
         return None;
     }
@@ -400,4 +434,42 @@ fn rel_filter(
         .ok_or_else(|| tera::Error::msg("filter `rel` needs a path string"))?;
     let root = args.get("root").and_then(|r| r.as_str()).unwrap_or("");
     Ok(tera::Value::String(urls::href(root, path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_pages_are_recognised() {
+        assert!(is_list_page("months/2024-05/list-2/index.html"));
+        assert!(is_list_page("villages/东庄村/list-12/index.html"));
+        assert!(!is_list_page("months/2024-05/index.html"));
+        assert!(!is_list_page("notices/list-of-things/index.html"));
+        assert!(!is_list_page("hazards/list-/index.html"));
+        assert!(
+            !is_list_page("hazards/list-2/index.html"),
+            "a hazard with that id"
+        );
+    }
+
+    #[test]
+    fn search_part_keeps_head_and_main_only() {
+        let page = |path: &str| {
+            OutputFile {
+            path: path.to_string(),
+            bytes: "<html lang=\"zh-CN\"><head><title>t</title></head><body><nav>导航</nav><main data-pagefind-body><h1>液氨</h1></main><footer>电话</footer></body></html>"
+                .as_bytes()
+                .to_vec(),
+            source: None,
+        }
+        };
+        let part = search_part(&page("hazards/a/index.html")).unwrap();
+        let text = String::from_utf8(part.bytes).unwrap();
+        assert!(text.contains("<title>t</title>") && text.contains("<h1>液氨</h1>"));
+        assert!(!text.contains("导航") && !text.contains("电话"));
+        assert!(search_part(&page("months/2024-05/list-2/index.html")).is_none());
+        assert!(search_part(&page(urls::NOT_FOUND)).is_none());
+        assert!(search_part(&page("feed.xml")).is_none());
+    }
 }
