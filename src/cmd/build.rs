@@ -80,7 +80,22 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         eprintln!("无法输出检查结果：{err}");
     }
     let pages = sink.pages();
-    match writer.commit() {
+    let commit_started = Instant::now();
+    let committed = writer.commit();
+    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        let stats = pipeline.stats();
+        eprintln!(
+            "timings: load+check {:.2?}, model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}, swap {:.2?}, total {:.2?}",
+            stats.load_check,
+            stats.model,
+            stats.render,
+            stats.scan,
+            stats.total,
+            commit_started.elapsed(),
+            started.elapsed()
+        );
+    }
+    match committed {
         Ok(stats) => {
             println!(
                 "已生成网站：页面 {pages} 个，共 {} 个文件，{}，用时 {:.1} 秒。输出在 {}，把其中的全部文件上传到网站即可。",
