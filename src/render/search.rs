@@ -127,15 +127,26 @@ pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, RenderError> {
             .build();
         let mut pf = pagefind::api::PagefindIndex::new(Some(options))
             .map_err(|err| search_error(err.to_string()))?;
+        let started = std::time::Instant::now();
         for page in &pages {
             let html = String::from_utf8_lossy(&page.bytes).into_owned();
             pf.add_html_file(None, Some(format!("/{}", page.path)), html)
                 .await
                 .map_err(|err| search_error(format!("页面 {}：{err}", page.path)))?;
         }
-        pf.get_files()
+        let parsed = started.elapsed();
+        let files = pf
+            .get_files()
             .await
-            .map_err(|err| search_error(err.to_string()))
+            .map_err(|err| search_error(err.to_string()));
+        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+            eprintln!(
+                "search: {} pages parsed in {parsed:.2?}, index built in {:.2?}",
+                pages.len(),
+                started.elapsed() - parsed
+            );
+        }
+        files
     })?;
 
     let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
