@@ -179,7 +179,11 @@ for (const [label, path] of types) {
     it("适老化阅读模式（不用 JavaScript 也能开）：正文 ≥ 20px，对比度 ≥ 7:1", async () => {
       const { page } = await open(nojs, path);
       await readingModeOn(page);
-      const problems = await page.evaluate(inpage.typographyProblems, 20);
+      const problems = [
+        ...(await page.evaluate(inpage.typographyProblems, 20)),
+        ...(await page.evaluate(inpage.overflowProblems)),
+        ...(await page.evaluate(inpage.tableProblems)),
+      ];
       await page.close();
       assert.deepEqual(problems, [], `${path} 阅读模式下：\n${problems.join("\n")}`);
       // Contrast needs axe, which needs a page that runs scripts.
@@ -306,8 +310,17 @@ describe("站内搜索（Pagefind）", () => {
     await page.fill(".pagefind-ui__search-input", "液氨");
     await page.waitForSelector(".pagefind-ui__result", { timeout: 15_000 });
     const results = await page.locator(".pagefind-ui__result").count();
+    // The UI with results and filters shown meets the same bar as every page.
+    const violations = await axe(page, { runOnly: { type: "tag", values: WCAG_AA } });
+    await page.setViewportSize(PHONE);
+    const phoneProblems = [
+      ...(await page.evaluate(inpage.overflowProblems)),
+      ...(await page.evaluate(inpage.typographyProblems, 16)),
+    ];
+    await page.screenshot({ path: artefact("search-results-phone.png"), fullPage: true });
     await page.close();
     assert.ok(results > 0);
+    assert.deepEqual([...violations, ...phoneProblems], [], `搜索结果页：\n${violations.concat(phoneProblems).join("\n")}`);
     assert.deepEqual(errors, []);
     const { page: plain } = await open(nojs, "search/index.html");
     const text = await plain.locator("main").innerText();
