@@ -18,10 +18,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::check::{rules, Finding, Findings};
 use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::hazard;
 use crate::load::{self, LoadedSite, Notice, Page, RegisterFile, TaskList};
 use crate::model::{self, Disclosure};
 use crate::render::{self, OutputFile, RenderOptions};
@@ -193,6 +195,18 @@ pub struct RunStats {
     pub total: Duration,
 }
 
+/// One register file as last read, to be reused while it has not changed.
+#[derive(Debug, Clone)]
+struct CachedRegister {
+    len: u64,
+    modified: Option<SystemTime>,
+    /// Modified long enough before it was read that an edit would change the time.
+    trusted: bool,
+    month: hazard::YearMonth,
+    file: Option<RegisterFile>,
+    findings: Vec<Finding>,
+}
+
 /// The model of the last successful check, reused when only the theme changed.
 #[derive(Debug, Clone)]
 struct Checked {
@@ -217,6 +231,10 @@ pub struct Pipeline {
     /// Inputs the watcher reported a change in, reloaded even if their stamp is equal
     /// (an edit within the file system's timestamp resolution that kept the length).
     dirty: Vec<Input>,
+    /// The register files the watcher named since the last run.
+    dirty_paths: Vec<PathBuf>,
+    /// Each register file as last read, by absolute path.
+    register_cache: std::collections::HashMap<PathBuf, CachedRegister>,
     checked: Option<Checked>,
     stats: RunStats,
 }
@@ -237,6 +255,8 @@ impl Pipeline {
             tasks: None,
             theme_stamp: None,
             dirty: Vec::new(),
+            dirty_paths: Vec::new(),
+            register_cache: std::collections::HashMap::new(),
             checked: None,
             stats: RunStats::default(),
         }
@@ -276,6 +296,9 @@ impl Pipeline {
             let rel = path.strip_prefix(&self.root).unwrap_or(path);
             if let Some(input) = Input::of(rel) {
                 any = true;
+                if input == Input::Registers {
+                    self.dirty_paths.push(self.root.join(rel));
+                }
                 if !self.dirty.contains(&input) {
                     self.dirty.push(input);
                 }
@@ -419,7 +442,11 @@ impl Pipeline {
         let mut findings = Findings::default();
         match input {
             Input::Registers => {
-                let (value, files) = load::register::load_registers(&root, &config, &mut findings);
+                if config_changed {
+                    // Private columns and aliases come from the settings.
+                    self.register_cache.clear();
+                }
+                let (value, files) = self.load_registers(&config, &mut findings);
                 self.registers = Some(Slot {
                     stamp,
                     value,
@@ -458,6 +485,65 @@ impl Pipeline {
         }
         reloaded.push(input);
         true
+    }
+
+    /// Loads every register as [`load::register::load_registers`] does, reading again
+    /// only the files that are new, changed (length, modification time), were racy
+    /// when read, or that the watcher named; the others come from the cache. Files
+    /// are read in parallel; the result and its findings are in the same order.
+    fn load_registers(
+        &mut self,
+        config: &SiteConfig,
+        findings: &mut Findings,
+    ) -> (Vec<RegisterFile>, usize) {
+        let root = self.root.clone();
+        let files = load::register::discover(&root, findings);
+        let now = SystemTime::now();
+        let dirty = std::mem::take(&mut self.dirty_paths);
+        let mut cache = std::mem::take(&mut self.register_cache);
+        let stale: Vec<(PathBuf, hazard::YearMonth, u64, Option<SystemTime>)> = files
+            .iter()
+            .filter_map(|(path, month)| {
+                let meta = std::fs::metadata(path).ok();
+                let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+                let modified = meta.as_ref().and_then(|m| m.modified().ok());
+                let fresh = cache.get(path).is_some_and(|c| {
+                    c.trusted && c.month == *month && c.len == len && c.modified == modified
+                }) && !dirty.iter().any(|d| d == path);
+                (!fresh).then(|| (path.clone(), *month, len, modified))
+            })
+            .collect();
+        let read: Vec<(PathBuf, CachedRegister)> = stale
+            .into_par_iter()
+            .map(|(path, month, len, modified)| {
+                let (file, findings) =
+                    load::register::read_register_file(&root, &path, month, config);
+                let trusted = modified
+                    .is_some_and(|m| now.duration_since(m).is_ok_and(|age| age >= RACY_WINDOW));
+                let cached = CachedRegister {
+                    len,
+                    modified,
+                    trusted,
+                    month,
+                    file,
+                    findings,
+                };
+                (path, cached)
+            })
+            .collect();
+        cache.extend(read);
+        // Files that are gone are forgotten.
+        cache.retain(|path, _| files.iter().any(|(p, _)| p == path));
+        let mut registers = Vec::with_capacity(files.len());
+        for (path, _) in &files {
+            if let Some(cached) = cache.get(path) {
+                findings.extend(cached.findings.iter().cloned());
+                registers.extend(cached.file.clone());
+            }
+        }
+        registers.sort_by(|a, b| (a.month, &a.path).cmp(&(b.month, &b.path)));
+        self.register_cache = cache;
+        (registers, files.len())
     }
 
     /// Puts the cached inputs together as one [`LoadedSite`] (in the order
@@ -724,6 +810,59 @@ mod tests {
         assert!(pipeline.invalidate([dir.path().join("content/notices/a.md")]));
         assert!(pipeline.invalidate(["content/notices/b.md"]));
         assert_eq!(pipeline.dirty, vec![Input::Notices]);
+    }
+
+    /// A copy of the fixture town with every file backdated (so no stamp is racy).
+    fn old_town() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/town");
+        for entry in WalkDir::new(&fixture).into_iter().flatten() {
+            let rel = entry.path().strip_prefix(&fixture).unwrap();
+            let to = dir.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+                backdate(&to, 60);
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn register_cache_rereads_only_the_edited_file() {
+        let dir = old_town();
+        let root = dir.path();
+        let mut pipeline = Pipeline::new(root, RenderOptions::new(root));
+        let first = pipeline.run().expect("fixture builds");
+        assert!(pipeline.register_cache.values().all(|c| c.trusted));
+        let edited = root.join("content/registers/2025-03/执法队.csv");
+        let text = std::fs::read_to_string(&edited).unwrap();
+        assert!(text.contains("已责令整改"));
+        std::fs::write(&edited, text.replace("已责令整改", "已责令停业整改")).unwrap();
+        backdate(&edited, 30);
+        pipeline.invalidate([&edited]);
+        let second = pipeline.run().expect("edited fixture builds");
+        let shows = |built: &Built, needle: &str| {
+            built
+                .files
+                .iter()
+                .any(|f| String::from_utf8_lossy(&f.bytes).contains(needle))
+        };
+        assert!(!shows(&first, "已责令停业整改"));
+        assert!(shows(&second, "已责令停业整改"));
+        // The clean build of the edited folder is the same, file by file.
+        let clean = build_once(root, RenderOptions::new(root)).unwrap();
+        assert_eq!(clean.files.len(), second.files.len());
+        for (a, b) in clean.files.iter().zip(&second.files) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+        // A file removed is forgotten.
+        std::fs::remove_file(&edited).unwrap();
+        pipeline.invalidate([&edited]);
+        let _ = pipeline.run();
+        assert!(!pipeline.register_cache.contains_key(&edited));
     }
 
     #[test]

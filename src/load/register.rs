@@ -36,22 +36,7 @@ pub fn load_registers(
     let files = discover(root, findings);
     let results: Vec<(Option<RegisterFile>, Vec<Finding>)> = files
         .par_iter()
-        .map(|(path, month)| {
-            let rel = relative_path(root, path);
-            match std::fs::read(path) {
-                Ok(bytes) => read_register(bytes, rel, *month, config),
-                Err(err) => (
-                    None,
-                    vec![
-                        Finding::error("register-unreadable", format!("无法读取台账文件：{err}"))
-                            .in_file(rel)
-                            .with_help(
-                                "请确认文件没有被 Excel/WPS 独占打开，且有读取权限，然后重试。",
-                            ),
-                    ],
-                ),
-            }
-        })
+        .map(|(path, month)| read_register_file(root, path, *month, config))
         .collect();
     let mut registers = Vec::with_capacity(results.len());
     for (register, file_findings) in results {
@@ -62,9 +47,33 @@ pub fn load_registers(
     (registers, files.len())
 }
 
-/// Finds the register files: `YYYY-MM/*.csv` and `YYYY-MM.csv`. Reports Excel
-/// workbooks and badly named months as errors, since skipping them would hide hazards.
-fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth)> {
+/// Reads the register file at `path` (absolute; `root` is the site root) of `month`:
+/// [`read_register`] on its bytes, or an error finding when it cannot be read. The
+/// preview calls it for the files that changed only.
+pub fn read_register_file(
+    root: &Path,
+    path: &Path,
+    month: YearMonth,
+    config: &SiteConfig,
+) -> (Option<RegisterFile>, Vec<Finding>) {
+    let rel = relative_path(root, path);
+    match std::fs::read(path) {
+        Ok(bytes) => read_register(bytes, rel, month, config),
+        Err(err) => (
+            None,
+            vec![
+                Finding::error("register-unreadable", format!("无法读取台账文件：{err}"))
+                    .in_file(rel)
+                    .with_help("请确认文件没有被 Excel/WPS 独占打开，且有读取权限，然后重试。"),
+            ],
+        ),
+    }
+}
+
+/// Finds the register files: `YYYY-MM/*.csv` and `YYYY-MM.csv`, sorted by path, each
+/// with its month. Reports Excel workbooks and badly named months as errors, since
+/// skipping them would hide hazards.
+pub fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth)> {
     let dir = root.join(REGISTERS_DIR);
     let mut files = Vec::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {
