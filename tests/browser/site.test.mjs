@@ -163,7 +163,8 @@ for (const [label, path] of types) {
       const targets = await page.evaluate(inpage.focusTargets);
       const reached = new Set();
       const invisible = [];
-      for (let i = 0; i < targets.length + 5; i++) {
+      // A few presses more than targets: scripts may add controls after load.
+      for (let i = 0; i < targets.length + 15; i++) {
         await page.keyboard.press("Tab");
         const state = await page.evaluate(inpage.focusState);
         if (!state) continue;
@@ -328,6 +329,21 @@ describe("站内搜索（Pagefind）", () => {
     for (const word of ["需要浏览器启用 JavaScript", "每月公开", "按村（社区）", "按行业领域"]) {
       assert.ok(text.includes(word), `无脚本时搜索页缺少「${word}」`);
     }
+  });
+});
+
+describe("从本地磁盘打开（file://）", () => {
+  it("搜索页保留按月份、村、行业查找的说明，链接指向磁盘上的文件", async () => {
+    const page = await desktop.newPage();
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    await page.goto(`file://${out}/search/index.html`);
+    const noteShown = await page.locator("#search-nojs").isVisible();
+    const month = await page.locator("main a[href*='months/']").first().getAttribute("href");
+    await page.close();
+    assert.ok(noteShown, "从磁盘打开时，搜索页的说明被隐藏了");
+    assert.ok(month && !month.startsWith("/"), `链接不是相对链接：${month}`);
+    assert.deepEqual(errors, []);
   });
 });
 

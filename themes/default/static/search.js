@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var target = document.getElementById("search");
-  if (!target || typeof window.PagefindUI !== "function") {
+  // Opened from disk, browsers refuse to load the index files: keep the links.
+  if (!target || typeof window.PagefindUI !== "function" || window.location.protocol === "file:") {
     return;
   }
   var ui = new window.PagefindUI({
