@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of gongkai: the Rust suite (unit, integration, snapshot, fuzz
+# regressions) and the browser suite in headless Chromium. On a fresh Debian machine it
+# first installs what the browser suite needs and is missing: Debian's Chromium (no test
+# tool ever downloads a browser), Chinese fonts for screenshots, a Java runtime for the
+# Nu HTML Checker, Node.js and the npm packages of package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+if ((${#need[@]})); then
+  echo "== installing: ${need[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+echo "== Rust tests"
+cargo test --locked
+
+echo "== browser suite"
+node --version
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Java comes from
+# Debian above. playwright-core downloads nothing on install.
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+npm test
