@@ -207,11 +207,16 @@ impl Sink for DiskSink<'_> {
             if bar.is_hidden() && self.started.elapsed() > PROGRESS_AFTER {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
             }
-            if bar.position() >= bar.length().unwrap_or(0) {
+            let planned = bar.length().unwrap_or(0);
+            if bar.position() >= planned {
                 // The search index comes on top of the planned files.
                 bar.inc_length(1);
             }
             bar.inc(1);
+            if bar.position() == planned && bar.message().is_empty() {
+                // The pages are done; the index is made from them next and takes a while.
+                bar.set_message("正在建立站内搜索索引……");
+            }
         }
         Ok(())
     }
