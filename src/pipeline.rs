@@ -210,7 +210,7 @@ struct CachedRegister {
 /// The model of the last successful check, reused when only the theme changed.
 #[derive(Debug, Clone)]
 struct Checked {
-    disclosure: Disclosure,
+    disclosure: std::sync::Arc<Disclosure>,
     findings: Findings,
     files_read: usize,
     rows_read: usize,
@@ -342,6 +342,24 @@ impl Pipeline {
         result
     }
 
+    /// Runs the pipeline up to the model, for a preview that renders pages when they
+    /// are asked for ([`crate::serve`]): load what changed, check, model. Nothing is
+    /// rendered or scanned here.
+    pub fn run_model(&mut self) -> Result<Modelled, Findings> {
+        let start = Instant::now();
+        let result = self.prepare(start);
+        self.stats.total = start.elapsed();
+        result?;
+        let checked = self.checked.as_ref().ok_or_else(Findings::default)?;
+        Ok(Modelled {
+            disclosure: std::sync::Arc::clone(&checked.disclosure),
+            options: self.options.clone(),
+            findings: checked.findings.clone(),
+            files_read: checked.files_read,
+            rows_read: checked.rows_read,
+        })
+    }
+
     /// Loads what changed, checks and models. Errors leave no model.
     fn prepare(&mut self, start: Instant) -> Result<(), Findings> {
         self.stats = RunStats::default();
@@ -370,7 +388,7 @@ impl Pipeline {
             match checked {
                 Ok(checked) => {
                     let model_start = Instant::now();
-                    let disclosure = model::build(checked.0);
+                    let disclosure = std::sync::Arc::new(model::build(checked.0));
                     self.stats.model = model_start.elapsed();
                     self.checked = Some(Checked {
                         disclosure,
@@ -693,6 +711,21 @@ impl<F: Fn(OutputFile) -> std::io::Result<()> + Sync> Sink for F {
     fn accept(&self, file: OutputFile) -> std::io::Result<()> {
         self(file)
     }
+}
+
+/// A checked model, ready to be rendered page by page.
+#[derive(Debug, Clone)]
+pub struct Modelled {
+    /// The model (shared with the pipeline's cache).
+    pub disclosure: std::sync::Arc<Disclosure>,
+    /// How to render it.
+    pub options: RenderOptions,
+    /// Warnings and notes (no errors), sorted.
+    pub findings: Findings,
+    /// Input files read (for the summary line).
+    pub files_read: usize,
+    /// Register data rows read (for the summary line).
+    pub rows_read: usize,
 }
 
 /// What a streaming run produced besides the files it handed over.

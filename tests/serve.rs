@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use common::TempSite;
 use gongkai::pipeline::{build_once, Input, Pipeline};
 use gongkai::render::RenderOptions;
+use gongkai::serve::lazy::{LazySite, Served};
 use gongkai::serve::{Preview, PreviewOptions};
 use percent_encoding::{utf8_percent_encode, CONTROLS};
 
@@ -482,6 +483,8 @@ fn incremental_rebuilds_equal_clean_builds() {
         let incremental = pipeline.run();
         let clean = build_once(root, RenderOptions::new(root));
         assert_same(step, &incremental, &clean);
+        let reloaded = pipeline.stats().reloaded.clone();
+        assert_lazy_same(step, &mut pipeline, &clean);
         // The cache was really used: only what the step touched was read again.
         let expected: &[Input] = match *step {
             "edit a register" | "fix the date" | "shift the months" => &[Input::Registers],
@@ -490,8 +493,46 @@ fn incremental_rebuilds_equal_clean_builds() {
             "add a static file" => &[Input::Theme],
             _ => continue,
         };
-        assert_eq!(pipeline.stats().reloaded, expected, "{step}");
+        assert_eq!(reloaded, expected, "{step}");
     }
+}
+
+/// The preview's site, rendered page by page from the incremental model, equals the
+/// clean build file by file (search index included) and has no other file.
+fn assert_lazy_same(step: &str, pipeline: &mut Pipeline, clean: &gongkai::pipeline::Outcome) {
+    let Ok(clean) = clean else {
+        assert!(
+            pipeline.run_model().is_err() || pipeline.run().is_err(),
+            "{step}"
+        );
+        return;
+    };
+    let modelled = pipeline.run_model().expect("the model of a good site");
+    let site = LazySite::new(&modelled).expect("the plan of a good site");
+    // Pages first, one by one, as a browser asks for them; then the search index.
+    let mut order: Vec<&gongkai::render::OutputFile> = clean.files.iter().collect();
+    order.sort_by_key(|f| f.path.starts_with("pagefind/"));
+    for file in order {
+        match site.get(&file.path) {
+            Some(Served::File(bytes)) => {
+                assert!(*bytes == file.bytes, "{step}: {} differs", file.path)
+            }
+            Some(Served::Refused(findings)) => {
+                panic!("{step}: {} refused: {findings:?}", file.path)
+            }
+            None => panic!("{step}: {} missing from the preview", file.path),
+        }
+    }
+    assert_eq!(
+        site.len(),
+        clean
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("pagefind/"))
+            .count(),
+        "{step}: the same files are planned"
+    );
+    assert!(site.get("no/such/page.html").is_none());
 }
 
 #[test]
@@ -733,4 +774,37 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A page that would publish a personal number is refused in the preview as in a
+/// build: the preview shows what is wrong instead of the page.
+#[test]
+fn preview_refuses_a_page_with_a_leak() {
+    let site = TempSite::copy_of("town");
+    let root = site.root();
+    let page = page_containing(root, "已责令整改");
+    site.edit(
+        "content/registers/2025-03/执法队.csv",
+        "已责令整改",
+        "已责令整改，联系人手机13912345678",
+    );
+    let findings = build_once(root, RenderOptions::new(root)).unwrap_err();
+    assert!(findings.items.iter().any(|f| f.code == "leak-mobile"));
+    let mut pipeline = Pipeline::new(root, RenderOptions::new(root));
+    let lazy = LazySite::new(&pipeline.run_model().expect("the check passes")).unwrap();
+    let path = format!("{}index.html", page.trim_start_matches('/'));
+    match lazy.get(&path) {
+        Some(Served::Refused(findings)) => {
+            assert!(
+                findings.items.iter().any(|f| f.code == "leak-mobile"),
+                "{findings:?}"
+            );
+        }
+        other => panic!("{path} served despite the leak: {other:?}"),
+    }
+    // Pages without the number are still shown.
+    assert!(matches!(
+        lazy.get("hotline/index.html"),
+        Some(Served::File(_))
+    ));
 }

@@ -7,6 +7,7 @@
 //! rebuild keeps the last good files and adds the overlay of findings to every page.
 
 pub mod http;
+pub mod lazy;
 pub mod overlay;
 pub mod snapshot;
 pub mod watch;
@@ -33,6 +34,14 @@ pub trait SiteBuilder: Send + 'static {
     fn invalidate(&mut self, paths: &[PathBuf]);
     /// Builds the site.
     fn build(&mut self) -> Outcome;
+    /// Builds what the server shows: by default every file of [`SiteBuilder::build`];
+    /// the real pipeline stops at the model and renders pages when they are asked for.
+    fn build_site(&mut self) -> Result<GoodBuild, Findings> {
+        self.build().map(|built| GoodBuild {
+            summary: Summary::new(&built.findings, built.files_read, built.rows_read),
+            files: SiteFiles::new(built.files),
+        })
+    }
     /// Input files and register rows read, for the summary line.
     fn counts(&self) -> (usize, usize) {
         (0, 0)
@@ -48,9 +57,27 @@ impl SiteBuilder for Pipeline {
         self.run()
     }
 
+    fn build_site(&mut self) -> Result<GoodBuild, Findings> {
+        let modelled = self.run_model()?;
+        let site = lazy::LazySite::new(&modelled)?;
+        Ok(GoodBuild {
+            summary: Summary::new(&modelled.findings, modelled.files_read, modelled.rows_read),
+            files: SiteFiles::lazy(site),
+        })
+    }
+
     fn counts(&self) -> (usize, usize) {
         Pipeline::counts(self)
     }
+}
+
+/// What a good rebuild hands the server.
+#[derive(Debug)]
+pub struct GoodBuild {
+    /// The site's files (or the plan to render them).
+    pub files: SiteFiles,
+    /// Counts and findings for the terminal line.
+    pub summary: Summary,
 }
 
 /// How to start a preview.
@@ -150,7 +177,7 @@ impl Preview {
             println!("正在生成网站……");
         }
         let started = std::time::Instant::now();
-        let outcome = builder.build();
+        let outcome = builder.build_site();
         publish(&shared, outcome, builder.counts(), started.elapsed(), &[]);
 
         let mut threads = Vec::new();
@@ -284,7 +311,7 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
         changed.dedup();
         let started = std::time::Instant::now();
         builder.invalidate(&changed);
-        let outcome = builder.build();
+        let outcome = builder.build_site();
         publish(
             shared,
             outcome,
@@ -298,7 +325,7 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
 /// Puts the outcome of a build in place, tells open pages, and reports on the terminal.
 fn publish(
     shared: &Shared,
-    outcome: Outcome,
+    outcome: Result<GoodBuild, Findings>,
     counts: (usize, usize),
     took: std::time::Duration,
     changed: &[PathBuf],
@@ -310,10 +337,7 @@ fn publish(
         Err(findings) => Some(Arc::<str>::from(overlay::overlay_html(findings))),
     };
     let (files, report) = match outcome {
-        Ok(built) => {
-            let summary = Summary::new(&built.findings, built.files_read, built.rows_read);
-            (Arc::new(SiteFiles::new(built.files)), Ok(summary))
-        }
+        Ok(good) => (Arc::new(good.files), Ok(good.summary)),
         Err(findings) => (
             Arc::clone(&previous.files),
             Err((Summary::new(&findings, counts.0, counts.1), findings)),

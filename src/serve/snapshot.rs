@@ -9,39 +9,89 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::lazy::{LazySite, Served};
+use crate::check::Findings;
 use crate::render::OutputFile;
 
 /// The URL prefix of everything the preview adds (script, styles, event stream). No
 /// page of a site can live there: render paths never start with `__`.
 pub const PREFIX: &str = "/__gongkai/";
 
-/// The files of one good build, by output path.
-#[derive(Debug, Default)]
+/// The files of one good build: all of them in memory (a build handed over every
+/// file), or rendered when asked for ([`LazySite`], the preview of the real pipeline).
+#[derive(Debug)]
 pub struct SiteFiles {
-    files: HashMap<String, Vec<u8>>,
+    inner: Inner,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Eager(HashMap<String, Vec<u8>>),
+    Lazy(Box<LazySite>),
+}
+
+impl Default for SiteFiles {
+    fn default() -> Self {
+        SiteFiles {
+            inner: Inner::Eager(HashMap::new()),
+        }
+    }
+}
+
+/// One file looked up: its bytes, or the findings that keep it from being shown.
+#[derive(Debug)]
+pub enum Fetched<'a> {
+    Bytes(Cow<'a, [u8]>),
+    Refused(Arc<Findings>),
 }
 
 impl SiteFiles {
     /// Takes the output of a build.
     pub fn new(files: Vec<OutputFile>) -> SiteFiles {
         SiteFiles {
-            files: files.into_iter().map(|f| (f.path, f.bytes)).collect(),
+            inner: Inner::Eager(files.into_iter().map(|f| (f.path, f.bytes)).collect()),
         }
     }
 
-    /// Number of files.
+    /// A site rendered page by page on request.
+    pub fn lazy(site: LazySite) -> SiteFiles {
+        SiteFiles {
+            inner: Inner::Lazy(Box::new(site)),
+        }
+    }
+
+    /// Number of files (pages and data files planned, for a lazy site).
     pub fn len(&self) -> usize {
-        self.files.len()
+        match &self.inner {
+            Inner::Eager(files) => files.len(),
+            Inner::Lazy(site) => site.len(),
+        }
     }
 
     /// True when there are no files (no good build yet).
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
+    }
+
+    /// True when the site has a file at `path` (a lazy site does not render it).
+    pub fn contains(&self, path: &str) -> bool {
+        match &self.inner {
+            Inner::Eager(files) => files.contains_key(path),
+            Inner::Lazy(site) => site.contains(path),
+        }
     }
 
     /// The bytes of one file.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+    pub fn get(&self, path: &str) -> Option<Fetched<'_>> {
+        match &self.inner {
+            Inner::Eager(files) => files
+                .get(path)
+                .map(|bytes| Fetched::Bytes(Cow::Borrowed(bytes.as_slice()))),
+            Inner::Lazy(site) => site.get(path).map(|served| match served {
+                Served::File(bytes) => Fetched::Bytes(Cow::Owned(bytes.as_ref().clone())),
+                Served::Refused(findings) => Fetched::Refused(findings),
+            }),
+        }
     }
 }
 
@@ -84,10 +134,12 @@ impl SiteSnapshot {
         } else {
             path.clone()
         };
-        if let Some(bytes) = self.files.get(&wanted) {
-            return self.file(200, &wanted, bytes);
+        match self.files.get(&wanted) {
+            Some(Fetched::Bytes(bytes)) => return self.file(200, &wanted, bytes),
+            Some(Fetched::Refused(findings)) => return self.refused(&findings),
+            None => {}
         }
-        if !path.is_empty() && self.files.get(&format!("{path}/index.html")).is_some() {
+        if !path.is_empty() && self.files.contains(&format!("{path}/index.html")) {
             return Reply {
                 status: 301,
                 content_type: "text/plain; charset=utf-8",
@@ -98,9 +150,28 @@ impl SiteSnapshot {
         self.not_found()
     }
 
+    /// A page that may not be shown (a leak found when it was rendered, a template
+    /// error): what is wrong, in the overlay.
+    fn refused(&self, findings: &Findings) -> Reply<'_> {
+        let page = format!(
+            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">\
+             <title>本页不能显示</title><body><h1>本页不能显示</h1>\
+             <p>生成本页时发现下面的问题，正式生成（gongkai build）也会因此停止。请按说明修改，保存后本页会自动刷新。</p>\
+             {}</body></html>",
+            super::overlay::overlay_html(findings)
+        );
+        Reply {
+            status: 500,
+            content_type: "text/html; charset=utf-8",
+            body: Cow::Owned(self.inject(page.as_bytes())),
+            location: None,
+        }
+    }
+
     fn not_found(&self) -> Reply<'_> {
         match self.files.get("404.html") {
-            Some(bytes) => self.file(404, "404.html", bytes),
+            Some(Fetched::Bytes(bytes)) => self.file(404, "404.html", bytes),
+            Some(Fetched::Refused(findings)) => self.refused(&findings),
             None => Reply {
                 status: 404,
                 content_type: "text/html; charset=utf-8",
@@ -131,12 +202,12 @@ impl SiteSnapshot {
         }
     }
 
-    fn file<'a>(&'a self, status: u16, path: &str, bytes: &'a [u8]) -> Reply<'a> {
+    fn file<'a>(&'a self, status: u16, path: &str, bytes: Cow<'a, [u8]>) -> Reply<'a> {
         let content_type = content_type(path);
         let body = if content_type.starts_with("text/html") {
-            Cow::Owned(self.inject(bytes))
+            Cow::Owned(self.inject(&bytes))
         } else {
-            Cow::Borrowed(bytes)
+            bytes
         };
         Reply {
             status,

@@ -1,0 +1,184 @@
+//! The preview's site rendered page by page when a browser asks for it.
+//!
+//! A rebuild in the preview stops at the model ([`Pipeline::run_model`]): the plan of
+//! the site (every output path → its page job) is made from it at once, and a page is
+//! rendered, scanned for leaks and active content, and cached only when it is first
+//! requested. So a saved CSV of a county is visible after load, check and model, not
+//! after every page of the county is rendered again. Every generation has its own
+//! cache: nothing of an older model is ever served for a newer one.
+//!
+//! The search index needs every page; it is made (and every page cached on the way)
+//! the first time a file of it is asked for.
+//!
+//! [`Pipeline::run_model`]: crate::pipeline::Pipeline::run_model
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use self_cell::self_cell;
+
+use crate::check::{Finding, Findings};
+use crate::model::Disclosure;
+use crate::pipeline::Modelled;
+use crate::render::{self, search, OutputFile, Plan};
+use crate::scan::{self, Scanner};
+
+self_cell!(
+    /// The model and the plan made from it (the plan borrows the model).
+    struct PlanCell {
+        owner: Arc<Disclosure>,
+        #[covariant]
+        dependent: Plan,
+    }
+);
+
+/// One file as served: its bytes, or why it may not be shown.
+#[derive(Debug, Clone)]
+pub enum Served {
+    /// Rendered and scanned.
+    File(Arc<Vec<u8>>),
+    /// Rendering failed or the file would publish something it must not.
+    Refused(Arc<Findings>),
+}
+
+/// The site of one good model, rendered on demand.
+pub struct LazySite {
+    cell: PlanCell,
+    scanner: Scanner,
+    cache: Mutex<HashMap<String, Served>>,
+    /// The search index files once made.
+    search: Mutex<Option<HashMap<String, Served>>>,
+}
+
+impl std::fmt::Debug for LazySite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazySite")
+            .field("plan", self.cell.borrow_dependent())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LazySite {
+    /// Plans the site of `modelled`. A theme that cannot be loaded or two things with
+    /// one output path are errors here, as in a full build.
+    pub fn new(modelled: &Modelled) -> Result<LazySite, Findings> {
+        let options = modelled.options.clone();
+        let cell = PlanCell::try_new(Arc::clone(&modelled.disclosure), |site| {
+            render::plan(site, &options)
+        })
+        .map_err(|err| {
+            let mut findings = modelled.findings.clone();
+            findings.push(render_failed(&err));
+            findings.sort();
+            findings
+        })?;
+        let scanner = Scanner::new(cell.borrow_owner());
+        Ok(LazySite {
+            cell,
+            scanner,
+            cache: Mutex::default(),
+            search: Mutex::default(),
+        })
+    }
+
+    fn plan(&self) -> &Plan<'_> {
+        self.cell.borrow_dependent()
+    }
+
+    /// Number of pages and other files planned (the search index not counted).
+    pub fn len(&self) -> usize {
+        self.plan().pages().len() + self.plan().files().len()
+    }
+
+    /// True when nothing is planned.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when `path` is a planned page or file (without rendering it).
+    pub fn contains(&self, path: &str) -> bool {
+        self.plan().page(path).is_some() || self.data_file(path).is_some()
+    }
+
+    fn data_file(&self, path: &str) -> Option<&OutputFile> {
+        let files = self.plan().files();
+        files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &files[i])
+    }
+
+    /// The file at `path`, rendered and scanned on first use; `None` when the site has
+    /// no such file.
+    pub fn get(&self, path: &str) -> Option<Served> {
+        if let Some(served) = lock(&self.cache).get(path) {
+            return Some(served.clone());
+        }
+        let served = if let Some(job) = self.plan().page(path) {
+            match self.plan().render(job) {
+                Ok(file) => self.checked(file),
+                Err(err) => Served::Refused(Arc::new(Findings {
+                    items: vec![render_failed(&err)],
+                })),
+            }
+        } else if let Some(file) = self.data_file(path) {
+            self.checked(file.clone())
+        } else if path.starts_with(&format!("{}/", search::BUNDLE_DIR)) {
+            return self.search_file(path);
+        } else {
+            return None;
+        };
+        lock(&self.cache).insert(path.to_string(), served.clone());
+        Some(served)
+    }
+
+    /// Scans one file as a build does.
+    fn checked(&self, file: OutputFile) -> Served {
+        let leaks = self.scanner.scan_file(&file);
+        let active = scan::html::active_content(std::slice::from_ref(&file));
+        if leaks.is_empty() && active.is_empty() {
+            return Served::File(Arc::new(file.bytes));
+        }
+        let mut findings = Findings::default();
+        findings.extend(scan::leak_findings(&leaks));
+        findings.extend(active);
+        findings.sort();
+        Served::Refused(Arc::new(findings))
+    }
+
+    /// A file of the search index, making the index (and caching every page) first.
+    fn search_file(&self, path: &str) -> Option<Served> {
+        let mut search = lock(&self.search);
+        if search.is_none() {
+            let made: Mutex<HashMap<String, Served>> = Mutex::default();
+            let streamed = self.plan().stream(|file: OutputFile| {
+                let is_index = file.path.starts_with(&format!("{}/", search::BUNDLE_DIR));
+                let path = file.path.clone();
+                let served = self.checked(file);
+                if is_index {
+                    lock(&made).insert(path, served);
+                } else {
+                    lock(&self.cache).entry(path).or_insert(served);
+                }
+                Ok::<(), std::convert::Infallible>(())
+            });
+            let made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
+            *search = Some(match streamed {
+                Ok(()) => made,
+                // Pages that fail are reported when they are asked for; without the
+                // index the search page says it has no results.
+                Err(_) => HashMap::new(),
+            });
+        }
+        search.as_ref().and_then(|files| files.get(path).cloned())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn render_failed(err: &render::RenderError) -> Finding {
+    Finding::error("render-failed", render::error_chain(err))
+        .with_help("请按上面的说明修改主题或模板文件；保存后会重新生成。")
+}
