@@ -681,19 +681,18 @@ fn county_scale_edit_is_visible_within_a_second() {
     // As on a real desk: the files were saved long before the preview starts.
     backdate(&root, 3600, true);
 
+    // What the preview runs on every change: load what changed, check, model (pages
+    // are rendered when asked for).
     let mut pipeline = Pipeline::new(&root, RenderOptions::new(&root));
-    let built = pipeline.run().expect("corpus builds");
+    let modelled = pipeline.run_model().expect("corpus checks");
     println!(
-        "clean build: {} files, {} rows, {:?} ({:?} load+check, {:?} model, {:?} render, {:?} scan)",
-        built.files.len(),
-        built.rows_read,
+        "first run to the model: {} rows, {:?} ({:?} load+check, {:?} model)",
+        modelled.rows_read,
         pipeline.stats().total,
         pipeline.stats().load_check,
         pipeline.stats().model,
-        pipeline.stats().render,
-        pipeline.stats().scan
     );
-    drop(built);
+    drop(modelled);
     // One notice edited: what an incremental run costs, stage by stage.
     let notice = walkdir::WalkDir::new(root.join("content/notices"))
         .sort_by_file_name()
@@ -705,7 +704,7 @@ fn county_scale_edit_is_visible_within_a_second() {
     let mut text = std::fs::read_to_string(&notice).unwrap();
     text.push_str("\n补充说明。\n");
     std::fs::write(&notice, text).unwrap();
-    pipeline.run().expect("still builds");
+    pipeline.run_model().expect("still checks");
     println!("after a notice edit: {:?}", pipeline.stats());
     drop(pipeline);
 

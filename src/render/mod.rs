@@ -155,6 +155,11 @@ pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, 
         .map(|job| job.path.clone())
         .collect();
 
+    let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    if timings {
+        eprintln!("plan: {} page jobs", jobs.len());
+    }
     let mut files: Vec<OutputFile> = Vec::new();
     let mut extra: Vec<(OutputFile, String)> = theme
         .statics
@@ -182,6 +187,9 @@ pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, 
     }
     add_site_statics(&mut files, &mut owners, opts)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if timings {
+        eprintln!("plan: data files, feed, sitemap {:.2?}", started.elapsed());
+    }
     let by_path = jobs
         .iter()
         .enumerate()

@@ -291,6 +291,24 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// [`Builder::trace_numbers`] for a register cell: its origin (file, row, column)
+    /// is recorded only when the cell holds a personal-looking number, since a county
+    /// has over a million cells and almost none of them do.
+    fn trace_cell(&mut self, text: &str, record: &HazardRecord, column: &str) {
+        let hits = numbers::scan(text.as_bytes());
+        if hits.is_empty() {
+            return;
+        }
+        let origin = self.origin(
+            record.origin.file.clone(),
+            Some(record.origin.row),
+            Some(column),
+        );
+        for hit in hits {
+            self.number_origins.entry(hit.digits).or_insert(origin);
+        }
+    }
+
     fn add_record(&mut self, record: &HazardRecord) {
         let fields: [(&str, Option<&str>); 13] = [
             ("编号", Some(record.id.as_str())),
@@ -309,12 +327,7 @@ impl<'a> Builder<'a> {
         ];
         for (column, text) in fields {
             let Some(text) = text else { continue };
-            let origin = self.origin(
-                record.origin.file.clone(),
-                Some(record.origin.row),
-                Some(column),
-            );
-            self.trace_numbers(text, origin);
+            self.trace_cell(text, record, column);
             if matches!(
                 column,
                 "编号" | "单位名称" | "所在村" | "行业领域" | "督办单位" | "责任人" | "销号审核人"
@@ -325,20 +338,22 @@ impl<'a> Builder<'a> {
     }
 
     fn add_withheld(&mut self, record: &HazardRecord) {
-        let origin = self.origin(
-            record.origin.file.clone(),
-            Some(record.origin.row),
-            Some("未公开的列"),
-        );
+        const COLUMN: &str = "未公开的列";
         for value in &record.withheld {
             let value = value.trim();
-            self.trace_numbers(value, origin);
-            if self.published_names.contains(value)
+            self.trace_cell(value, record, COLUMN);
+            if value.is_empty()
+                || self.published_names.contains(value)
                 || self.allowed_values.contains(value)
                 || is_harmless(value)
             {
                 continue;
             }
+            let origin = self.origin(
+                record.origin.file.clone(),
+                Some(record.origin.row),
+                Some(COLUMN),
+            );
             self.private.push(PrivateValue {
                 value: value.to_string(),
                 origin,

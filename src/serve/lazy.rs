@@ -62,6 +62,7 @@ impl LazySite {
     /// Plans the site of `modelled`. A theme that cannot be loaded or two things with
     /// one output path are errors here, as in a full build.
     pub fn new(modelled: &Modelled) -> Result<LazySite, Findings> {
+        let started = std::time::Instant::now();
         let options = modelled.options.clone();
         let cell = PlanCell::try_new(Arc::clone(&modelled.disclosure), |site| {
             render::plan(site, &options)
@@ -72,7 +73,14 @@ impl LazySite {
             findings.sort();
             findings
         })?;
+        let planned = started.elapsed();
         let scanner = Scanner::new(cell.borrow_owner());
+        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+            eprintln!(
+                "preview: plan {planned:.2?}, scanner {:.2?}",
+                started.elapsed() - planned
+            );
+        }
         Ok(LazySite {
             cell,
             scanner,
