@@ -251,7 +251,10 @@ impl<'a> Plan<'a> {
         let pages_started = std::time::Instant::now();
         self.pages.par_iter().try_for_each(|job| {
             let file = self.render(job).map_err(StreamError::Render)?;
-            if let Some(part) = search_part(&file) {
+            if let Some(part) = search::indexes_html(&file.path)
+                .then(|| search_part(&file))
+                .flatten()
+            {
                 searchable
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -294,7 +297,7 @@ impl<'a> Plan<'a> {
     /// against every other output path.
     pub fn search_index(&self, mut pages: Vec<OutputFile>) -> Result<Vec<OutputFile>, RenderError> {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let index = search::index(&pages)?;
+        let index = search::index(self.ctx.site, &pages)?;
         drop(pages);
         let mut owners = self.owners.clone();
         for file in &index {

@@ -24,6 +24,12 @@ use serde::Serialize;
 
 use super::pages::{PageJob, Section, SiteContext};
 use super::{urls, OutputFile, RenderError};
+use crate::hazard::HazardRecord;
+use crate::model::{Disclosure, HazardHistory};
+
+/// The language of the whole index: Pagefind segments Chinese text into words only
+/// when it knows the text is Chinese.
+const LANGUAGE: &str = "zh-cn";
 
 /// The search page.
 pub const SEARCH_PAGE: &str = "search/index.html";
@@ -103,31 +109,155 @@ fn group_name(value: Option<&str>) -> String {
         .to_string()
 }
 
-/// Whether an output file is a page to index: HTML, not the 404 page (served for any
-/// missing URL) and not the search page itself.
-fn is_indexed(path: &str) -> bool {
-    path.ends_with(".html") && path != urls::NOT_FOUND && path != SEARCH_PAGE
+/// Whether the rendered page at `path` is indexed from its HTML: notices, standing
+/// pages, task lists and the hotline page (few and small, their text is the body a
+/// reader searches). Hazards are indexed from the model instead ([`index`]), and the
+/// month, village, sector, list and index pages only repeat hazards, so none of them
+/// is read. The build keeps only pages this says yes to while it renders.
+pub fn indexes_html(path: &str) -> bool {
+    if path == urls::HOTLINE {
+        return true;
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["pages" | "tasks", slug, "index.html"] => !slug.is_empty(),
+        // `notices/page-2/` is a page of the notice index, `notices/category/…` a
+        // category list: neither is a notice.
+        ["notices", slug, "index.html"] => {
+            !slug.is_empty() && *slug != "category" && !is_pagination(slug)
+        }
+        _ => false,
+    }
 }
 
-/// Indexes the HTML pages among `files` and returns Pagefind's bundle, paths under
-/// [`BUNDLE_DIR`], sorted.
-pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, RenderError> {
-    let mut pages: Vec<&OutputFile> = files.iter().filter(|f| is_indexed(&f.path)).collect();
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
+/// `page-<n>`: a later page of the notice index.
+fn is_pagination(segment: &str) -> bool {
+    segment
+        .strip_prefix("page-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
-    // Pagefind's API is async; a current-thread runtime is enough (its parsing runs on
-    // tokio's blocking pool one page at a time, its index build on rayon).
+/// The paths of the pages [`index`] reads as HTML: every published notice, standing
+/// page and task list of `site`, and the hotline page.
+fn html_paths(site: &Disclosure) -> BTreeSet<String> {
+    let mut paths: BTreeSet<String> = site
+        .notices
+        .iter()
+        .filter(|n| n.is_published())
+        .map(|n| urls::notice_path(&n.slug))
+        .collect();
+    paths.extend(site.pages.iter().map(|p| urls::page_path(&p.slug)));
+    paths.extend(site.tasks.iter().map(|t| urls::task_path(&t.slug)));
+    paths.insert(urls::HOTLINE.to_string());
+    paths.retain(|p| indexes_html(p));
+    paths
+}
+
+/// One search record of a hazard: its page, the short text residents search by, what
+/// the result shows and the filters of the search page.
+#[derive(Debug, Clone, PartialEq)]
+struct SearchRecord {
+    url: String,
+    content: String,
+    meta: BTreeMap<String, String>,
+    filters: BTreeMap<String, Vec<String>>,
+}
+
+/// The search record of each hazard, in id order: one per hazard page, from the
+/// hazard's latest listing (the state its page shows), with every month it was listed
+/// in as the 月份 filter. Built only from published fields; a record's withheld values
+/// are never read.
+fn hazard_records(site: &Disclosure) -> Vec<SearchRecord> {
+    site.hazards
+        .values()
+        .filter_map(|history| {
+            let entry = site.entry(history.latest_month, &history.id)?;
+            Some(hazard_record(history, &entry.record))
+        })
+        .collect()
+}
+
+fn hazard_record(history: &HazardHistory, r: &HazardRecord) -> SearchRecord {
+    let village = group_name(r.locality.as_deref());
+    let sector = group_name(r.sector.as_deref());
+    let status = r.status.label();
+    let title = format!("{} {}", r.id, r.title);
+    // The excerpt Pagefind shows is cut from this text, so it reads as a sentence:
+    // what, where, and how far its rectification has come.
+    let mut content = format!(
+        "{title}。单位：{}。所在村（社区）：{village}。行业领域：{sector}。整改状态：{status}。",
+        r.unit
+    );
+    if let Some(progress) = r
+        .progress
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        content.push_str(&format!("整改进度：{progress}。"));
+    }
+    let months: Vec<String> = history
+        .points
+        .iter()
+        .map(|p| p.month.to_chinese())
+        .collect();
+    let filters = BTreeMap::from([
+        ("月份".to_string(), months),
+        ("村（社区）".to_string(), vec![village]),
+        ("行业领域".to_string(), vec![sector]),
+        ("整改状态".to_string(), vec![status.to_string()]),
+    ]);
+    SearchRecord {
+        url: format!("/{}", urls::hazard_path(&r.id)),
+        content,
+        meta: BTreeMap::from([("title".to_string(), title)]),
+        filters,
+    }
+}
+
+/// Builds the site's search index and returns Pagefind's bundle, paths under
+/// [`BUNDLE_DIR`], sorted.
+///
+/// Every hazard of `site` is one custom record made from the model (no HTML is parsed
+/// for it); of `pages`, only the notices, standing pages, task lists and hotline page
+/// of `site` ([`indexes_html`]) are read as HTML, and other pages are ignored. Records
+/// and pages are added in a fixed order, so the same site gives the same bytes.
+pub fn index(site: &Disclosure, pages: &[OutputFile]) -> Result<Vec<OutputFile>, RenderError> {
+    let wanted = html_paths(site);
+    let mut pages: Vec<&OutputFile> = pages.iter().filter(|f| wanted.contains(&f.path)).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages.dedup_by(|a, b| a.path == b.path);
+    let hazards = hazard_records(site);
+    let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
+
+    // Pagefind's API is async; a current-thread runtime is enough (each record is
+    // processed on tokio's blocking pool behind Pagefind's own lock, one at a time, so
+    // more threads would not add records faster).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|err| search_error(format!("无法启动索引程序：{err}")))?;
     let bundle = runtime.block_on(async {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language("zh-cn".to_string())
+            .force_language(LANGUAGE.to_string())
             .build();
         let mut pf = pagefind::api::PagefindIndex::new(Some(options))
             .map_err(|err| search_error(err.to_string()))?;
         let started = std::time::Instant::now();
+        for record in hazards.iter().cloned() {
+            let url = record.url.clone();
+            pf.add_custom_record(
+                record.url,
+                record.content,
+                LANGUAGE.to_string(),
+                Some(record.meta),
+                Some(record.filters),
+                None,
+            )
+            .await
+            .map_err(|err| search_error(format!("隐患页面 {url}：{err}")))?;
+        }
+        let records_done = started.elapsed();
         for page in &pages {
             let html = String::from_utf8_lossy(&page.bytes).into_owned();
             pf.add_html_file(None, Some(format!("/{}", page.path)), html)
@@ -139,10 +269,13 @@ pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, RenderError> {
             .get_files()
             .await
             .map_err(|err| search_error(err.to_string()));
-        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        if timings {
             eprintln!(
-                "search: {} pages parsed in {parsed:.2?}, index built in {:.2?}",
+                "search: {} hazard records in {records_done:.2?}, {} pages parsed in {:.2?}, \
+                 index built in {:.2?}",
+                hazards.len(),
                 pages.len(),
+                parsed - records_done,
                 started.elapsed() - parsed
             );
         }
@@ -179,6 +312,7 @@ fn search_error(detail: String) -> RenderError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::feed::test_site::site;
     use super::*;
 
     fn page(path: &str, body: &str) -> OutputFile {
@@ -193,21 +327,35 @@ mod tests {
         }
     }
 
-    fn site() -> Vec<OutputFile> {
+    /// The rendered pages handed to [`index`]: the published notice, pages it must
+    /// ignore (a hazard page, a month page, the 404 and search pages) and a page at the
+    /// path of the unpublished notice, which must not be read either.
+    fn pages() -> Vec<OutputFile> {
         vec![
             page(
-                "hazards/NZ-001/index.html",
-                "<h1>液氨储罐未设置泄漏报警</h1><p data-pagefind-filter=\"整改状态\">整改中</p>",
+                "notices/published/index.html",
+                "<h1>关于燃气安全的通知</h1><p>请各村开展液化石油气排查。</p>",
             ),
-            page("notices/a/index.html", "<h1>关于燃气安全的通知</h1>"),
+            page(urls::HOTLINE, "<h1>举报电话</h1><p>12350</p>"),
+            page("notices/secret/index.html", "<h1>违法行为调查处理</h1>"),
+            page("hazards/NZ-001/index.html", "<h1>重复的隐患页面文字</h1>"),
+            page("months/2024-05/index.html", "<h1>2024年5月清单</h1>"),
             page("404.html", "<h1>找不到页面</h1>"),
             page(SEARCH_PAGE, "<h1>站内搜索</h1>"),
         ]
     }
 
+    fn entry_json(files: &[OutputFile]) -> serde_json::Value {
+        let entry = files
+            .iter()
+            .find(|f| f.path == "pagefind/pagefind-entry.json")
+            .expect("pagefind-entry.json");
+        serde_json::from_slice(&entry.bytes).unwrap()
+    }
+
     #[test]
     fn bundle_has_index_ui_and_wasm() {
-        let files = index(&site()).unwrap();
+        let files = index(&site(""), &pages()).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in [
             "pagefind/pagefind.js",
@@ -225,21 +373,22 @@ mod tests {
             "{names:?}"
         );
         assert!(!names.iter().any(|n| n.contains("playground")));
-        let entry = files
-            .iter()
-            .find(|f| f.path == "pagefind/pagefind-entry.json")
-            .unwrap();
-        let entry: serde_json::Value = serde_json::from_slice(&entry.bytes).unwrap();
-        // Two pages indexed: the 404 and search pages are left out.
-        assert_eq!(entry["languages"]["zh-cn"]["page_count"], 2, "{entry}");
+        // Two hazards (NZ-001, NZ-002), the published notice and the hotline page; the
+        // hazard and month pages, 404, search page and unpublished notice are left out.
+        assert_eq!(
+            entry_json(&files)["languages"]["zh-cn"]["page_count"],
+            4,
+            "{}",
+            entry_json(&files)
+        );
     }
 
     #[test]
-    fn same_pages_same_bytes_in_any_order() {
-        let a = index(&site()).unwrap();
-        let mut reversed = site();
+    fn same_site_same_bytes_in_any_page_order() {
+        let a = index(&site(""), &pages()).unwrap();
+        let mut reversed = pages();
         reversed.reverse();
-        let b = index(&reversed).unwrap();
+        let b = index(&site(""), &reversed).unwrap();
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.path, y.path);
@@ -248,11 +397,94 @@ mod tests {
     }
 
     #[test]
-    fn only_pages_are_indexed() {
-        assert!(is_indexed("hazards/NZ-001/index.html"));
-        assert!(!is_indexed("404.html"));
-        assert!(!is_indexed(SEARCH_PAGE));
-        assert!(!is_indexed("data/2024-05.csv"));
-        assert!(!is_indexed("feed.xml"));
+    fn hazard_record_holds_latest_state_and_every_month() {
+        let disclosure = site("");
+        let records = hazard_records(&disclosure);
+        let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["/hazards/NZ-001/index.html", "/hazards/NZ-002/index.html"]
+        );
+        let first = &records[0];
+        assert_eq!(first.meta["title"], "NZ-001 隐患 NZ-001 <消防> & \"通道\"");
+        for part in [
+            "NZ-001",
+            "某某煤业有限公司",
+            "东庄村",
+            "煤矿",
+            "整改中",
+            "-进行中",
+        ] {
+            assert!(first.content.contains(part), "{part}: {}", first.content);
+        }
+        // Listed in April (未整改) and May (整改中): the May state, both months.
+        assert!(!first.content.contains("未整改"), "{}", first.content);
+        assert_eq!(first.filters["月份"], ["2024年4月", "2024年5月"]);
+        assert_eq!(first.filters["村（社区）"], ["东庄村"]);
+        assert_eq!(first.filters["行业领域"], ["煤矿"]);
+        assert_eq!(first.filters["整改状态"], ["整改中"]);
+        assert_eq!(records[1].filters["整改状态"], ["已整改"]);
+        assert_eq!(records[1].filters["月份"], ["2024年5月"]);
+    }
+
+    #[test]
+    fn hazard_record_never_holds_withheld_or_unpublished_fields() {
+        // The test records carry a reporter's name and phone number as withheld
+        // values, and an owner and notes that are published but not searched by.
+        for record in hazard_records(&site("")) {
+            let all = format!("{} {:?} {:?}", record.content, record.meta, record.filters);
+            for private in ["李四举报人", "13912345678"] {
+                assert!(!all.contains(private), "{private} in {all}");
+            }
+        }
+    }
+
+    #[test]
+    fn blank_village_and_sector_are_filtered_as_unfilled() {
+        let mut disclosure = site("");
+        for month in &mut disclosure.months {
+            for entry in &mut month.entries {
+                entry.record.locality = None;
+                entry.record.sector = Some("  ".to_string());
+            }
+        }
+        let records = hazard_records(&disclosure);
+        assert_eq!(records[0].filters["村（社区）"], [crate::model::UNFILLED]);
+        assert_eq!(records[0].filters["行业领域"], [crate::model::UNFILLED]);
+    }
+
+    #[test]
+    fn only_notices_standing_pages_tasks_and_hotline_are_read_as_html() {
+        for yes in [
+            "notices/guanyu-ranqi/index.html",
+            "pages/zhinan/index.html",
+            "tasks/2024-zhuanxiang/index.html",
+            urls::HOTLINE,
+        ] {
+            assert!(indexes_html(yes), "{yes}");
+        }
+        for no in [
+            "hazards/NZ-001/index.html",
+            "months/2024-05/index.html",
+            "months/2024-05/list-2/index.html",
+            "villages/dongzhuang/index.html",
+            "sectors/meikuang/index.html",
+            "notices/index.html",
+            "notices/page-2/index.html",
+            "notices/category/tongzhi/index.html",
+            urls::HOME,
+            urls::DISCLOSURE,
+            urls::DATA,
+            urls::NOT_FOUND,
+            SEARCH_PAGE,
+            "feed.xml",
+        ] {
+            assert!(!indexes_html(no), "{no}");
+        }
+        // Of the notices, only the site's published ones.
+        let paths = html_paths(&site(""));
+        assert!(paths.contains("notices/published/index.html"));
+        assert!(!paths.contains("notices/secret/index.html"));
+        assert!(!paths.contains("notices/draft/index.html"));
     }
 }
