@@ -647,7 +647,7 @@ impl Pipeline {
         let start = Instant::now();
         let plan =
             render::plan(&checked.disclosure, &self.options).map_err(|e| render_failed(&e))?;
-        sink.planned(plan.pages().len() + plan.files().len());
+        sink.planned(plan.pages().len() + plan.planned_files());
         // Nothing personal and no active content may reach the output, in a preview
         // either.
         let scanner = scan::Scanner::new(&checked.disclosure);

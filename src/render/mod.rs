@@ -59,7 +59,7 @@ impl RenderOptions {
 }
 
 /// Why a site could not be rendered. Messages are for the township office's staff.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RenderError {
     /// `theme = "…"` names a folder that does not exist.
     #[error("找不到主题「{name}」：文件夹 {dir} 不存在。请检查 site.toml 中的 theme 设置，或把它改为 \"default\" 使用内置默认主题。", dir = .dir.display())]
@@ -113,7 +113,10 @@ pub struct Plan<'a> {
     tera: tera::Tera,
     ctx: pages::SiteContext<'a>,
     pages: Vec<pages::PageJob<'a>>,
-    files: Vec<OutputFile>,
+    /// Theme assets and `static/` files, sorted.
+    statics: Vec<OutputFile>,
+    /// Every non-page file, sorted, once made.
+    files: std::sync::OnceLock<Result<Vec<OutputFile>, RenderError>>,
     owners: BTreeMap<String, String>,
     by_path: HashMap<String, usize>,
 }
@@ -122,7 +125,7 @@ impl std::fmt::Debug for Plan<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Plan")
             .field("pages", &self.pages.len())
-            .field("files", &self.files.len())
+            .field("statics", &self.statics.len())
             .finish_non_exhaustive()
     }
 }
@@ -136,7 +139,12 @@ pub enum StreamError<E> {
 }
 
 /// Plans the site of `site` (see [`Plan`]).
-pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, RenderError> {
+/// Plans the site of `site` (see [`Plan`]) without making its data files yet: the
+/// preview plans on every change and makes them only when one is asked for.
+pub fn plan_lazily<'a>(
+    site: &'a Disclosure,
+    opts: &RenderOptions,
+) -> Result<Plan<'a>, RenderError> {
     let theme = theme::Theme::load(&opts.site_root, &site.config.theme)?;
     let mut tera = theme.tera()?;
     tera.register_filter("rel", rel_filter);
@@ -149,47 +157,19 @@ pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, 
     for job in &jobs {
         claim(&mut owners, &job.path, &job.what)?;
     }
-    let html_paths: Vec<String> = jobs
-        .iter()
-        .filter(|job| job.path != urls::NOT_FOUND)
-        .map(|job| job.path.clone())
-        .collect();
-
-    let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
-    let started = std::time::Instant::now();
-    if timings {
-        eprintln!("plan: {} page jobs", jobs.len());
+    // Theme assets and the site's `static/` now; open data, feed and sitemap when
+    // first asked for (see `Plan::files`).
+    let mut statics: Vec<OutputFile> = Vec::new();
+    for (name, file) in &theme.statics {
+        let output = OutputFile {
+            path: urls::asset_path(name),
+            bytes: file.bytes.clone(),
+            source: None,
+        };
+        claim(&mut owners, &output.path, &format!("主题文件 {name}"))?;
+        statics.push(output);
     }
-    let mut files: Vec<OutputFile> = Vec::new();
-    let mut extra: Vec<(OutputFile, String)> = theme
-        .statics
-        .iter()
-        .map(|(name, file)| {
-            let output = OutputFile {
-                path: urls::asset_path(name),
-                bytes: file.bytes.clone(),
-                source: None,
-            };
-            (output, format!("主题文件 {name}"))
-        })
-        .collect();
-    for file in opendata::render(site)
-        .into_iter()
-        .chain(std::iter::once(feed::atom(site)))
-        .chain(sitemap::render(site, &html_paths))
-    {
-        let what = format!("自动生成的 {}", file.path);
-        extra.push((file, what));
-    }
-    for (file, what) in extra {
-        claim(&mut owners, &file.path, &what)?;
-        files.push(file);
-    }
-    add_site_statics(&mut files, &mut owners, opts)?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if timings {
-        eprintln!("plan: data files, feed, sitemap {:.2?}", started.elapsed());
-    }
+    add_site_statics(&mut statics, &mut owners, opts)?;
     let by_path = jobs
         .iter()
         .enumerate()
@@ -199,10 +179,20 @@ pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, 
         tera,
         ctx,
         pages: jobs,
-        files,
+        statics,
+        files: std::sync::OnceLock::new(),
         owners,
         by_path,
     })
+}
+
+/// Plans the site of `site` and makes its data files at once, so every problem of
+/// the plan (two things with one output path) is reported before any page is
+/// rendered: what a build uses.
+pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, RenderError> {
+    let plan = plan_lazily(site, opts)?;
+    plan.files()?;
+    Ok(plan)
 }
 
 impl<'a> Plan<'a> {
@@ -217,10 +207,64 @@ impl<'a> Plan<'a> {
     }
 
     /// The files that are not pages (theme assets, `static/`, open data, feed,
-    /// sitemap), sorted by path. The search index is not among them: it is made from
-    /// the rendered pages ([`search_index`]).
-    pub fn files(&self) -> &[OutputFile] {
-        &self.files
+    /// sitemap), sorted by path, made on first use. The search index is not among
+    /// them: it is made from the rendered pages ([`Plan::search_index`]).
+    pub fn files(&self) -> Result<&[OutputFile], RenderError> {
+        self.files
+            .get_or_init(|| self.make_files())
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+
+    /// The theme and static files and, if already made, the others: what can be
+    /// counted without making anything.
+    pub fn planned_files(&self) -> usize {
+        match self.files.get() {
+            Some(Ok(files)) => files.len(),
+            _ => self.statics.len(),
+        }
+    }
+
+    /// True when `path` is a theme or `static/` file (found without making the data
+    /// files).
+    pub fn is_static(&self, path: &str) -> bool {
+        self.statics
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// Open data, feed and sitemap, each path checked against every page and static
+    /// file; merged with the statics, sorted.
+    fn make_files(&self) -> Result<Vec<OutputFile>, RenderError> {
+        let site = self.ctx.site;
+        let html_paths: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|job| job.path != urls::NOT_FOUND)
+            .map(|job| job.path.clone())
+            .collect();
+        let mut files = self.statics.clone();
+        let mut owners = self.owners.clone();
+        for file in opendata::render(site)
+            .into_iter()
+            .chain(std::iter::once(feed::atom(site)))
+            .chain(sitemap::render(site, &html_paths))
+        {
+            let what = format!("自动生成的 {}", file.path);
+            if let Some(other) = owners.get(&file.path) {
+                // A `static/` file or a page there: name the generated file first, as
+                // it is the one the tool always makes.
+                return Err(RenderError::PathClash {
+                    path: file.path.clone(),
+                    first: what,
+                    second: other.clone(),
+                });
+            }
+            owners.insert(file.path.clone(), what);
+            files.push(file);
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
     }
 
     /// Renders one page.
@@ -269,7 +313,7 @@ impl<'a> Plan<'a> {
                 pages_started.elapsed()
             );
         }
-        for file in &self.files {
+        for file in self.files().map_err(StreamError::Render)? {
             sink(file.clone()).map_err(StreamError::Sink)?;
         }
         let searchable = searchable
@@ -367,7 +411,9 @@ pub fn render_site(
     opts: &RenderOptions,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let plan = plan(site, opts)?;
-    let files = std::sync::Mutex::new(Vec::with_capacity(plan.pages().len() + plan.files().len()));
+    let files = std::sync::Mutex::new(Vec::with_capacity(
+        plan.pages().len() + plan.planned_files(),
+    ));
     plan.stream(|file| {
         files
             .lock()

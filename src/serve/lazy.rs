@@ -65,7 +65,7 @@ impl LazySite {
         let started = std::time::Instant::now();
         let options = modelled.options.clone();
         let cell = PlanCell::try_new(Arc::clone(&modelled.disclosure), |site| {
-            render::plan(site, &options)
+            render::plan_lazily(site, &options)
         })
         .map_err(|err| {
             let mut findings = modelled.findings.clone();
@@ -93,9 +93,10 @@ impl LazySite {
         self.cell.borrow_dependent()
     }
 
-    /// Number of pages and other files planned (the search index not counted).
+    /// Number of pages and other files planned (the search index not counted; the
+    /// data files only once made).
     pub fn len(&self) -> usize {
-        self.plan().pages().len() + self.plan().files().len()
+        self.plan().pages().len() + self.plan().planned_files()
     }
 
     /// True when nothing is planned.
@@ -105,15 +106,22 @@ impl LazySite {
 
     /// True when `path` is a planned page or file (without rendering it).
     pub fn contains(&self, path: &str) -> bool {
-        self.plan().page(path).is_some() || self.data_file(path).is_some()
+        self.plan().page(path).is_some()
+            || self.plan().is_static(path)
+            || self.data_file(path).is_some_and(|f| f.is_ok())
     }
 
-    fn data_file(&self, path: &str) -> Option<&OutputFile> {
-        let files = self.plan().files();
+    /// The non-page file at `path`, making the data files first unless it is a theme
+    /// or static file. A failure to make them (a path clash) is the render error.
+    fn data_file(&self, path: &str) -> Option<Result<&OutputFile, render::RenderError>> {
+        let files = match self.plan().files() {
+            Ok(files) => files,
+            Err(err) => return Some(Err(err)),
+        };
         files
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
-            .map(|i| &files[i])
+            .map(|i| Ok(&files[i]))
     }
 
     /// The file at `path`, rendered and scanned on first use; `None` when the site has
@@ -130,7 +138,12 @@ impl LazySite {
                 })),
             }
         } else if let Some(file) = self.data_file(path) {
-            self.checked(file.clone())
+            match file {
+                Ok(file) => self.checked(file.clone()),
+                Err(err) => Served::Refused(Arc::new(Findings {
+                    items: vec![render_failed(&err)],
+                })),
+            }
         } else if path.starts_with(&format!("{}/", search::BUNDLE_DIR)) {
             return self.search_file(path);
         } else {
