@@ -52,7 +52,7 @@ struct NoticeMeta {
 }
 
 /// Notice index pages, category pages, notice pages and standing pages.
-pub fn pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
+pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     let items = notice_items(ctx.site);
     let mut by_category: BTreeMap<String, Vec<NoticeItem>> = BTreeMap::new();
     for item in &items {
@@ -144,39 +144,44 @@ fn list_pages(
         .collect()
 }
 
-fn notice_pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
+/// One page per published notice. The Markdown is turned into HTML when the page is
+/// rendered, not when the site is planned (the preview plans on every change).
+fn notice_pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     ctx.site
         .notices
         .iter()
         .filter(|n| n.is_published())
         .map(|notice| {
             let path = urls::notice_path(&notice.slug);
-            let category_path = urls::notice_category_path(&notice.category);
-            let mut c = ctx.context(
-                &path,
-                &notice.title,
-                Section::Notices,
-                vec![
-                    Crumb::link("通知公告", urls::NOTICES),
-                    Crumb::link(notice.category.clone(), category_path.clone()),
-                ],
-            );
-            let meta = NoticeMeta {
-                index_number: notice.index_number.clone(),
-                issuer: notice.issuer.clone(),
-                date: DateView::new(notice.date),
-                doc_number: notice.doc_number.clone(),
-                disclosure: "主动公开",
-                category: notice.category.clone(),
-                category_path,
-            };
-            c.insert("meta", &meta);
-            c.insert("body", &markdown::to_html(&notice.body));
-            let mut job = ctx.job(
+            let page_path = path.clone();
+            let mut job = PageJob::lazy(
                 path,
                 "notice.html",
                 format!("通知 {}", notice.path.display()),
-                c,
+                move |ctx| {
+                    let category_path = urls::notice_category_path(&notice.category);
+                    let mut c = ctx.context(
+                        &page_path,
+                        &notice.title,
+                        Section::Notices,
+                        vec![
+                            Crumb::link("通知公告", urls::NOTICES),
+                            Crumb::link(notice.category.clone(), category_path.clone()),
+                        ],
+                    );
+                    let meta = NoticeMeta {
+                        index_number: notice.index_number.clone(),
+                        issuer: notice.issuer.clone(),
+                        date: DateView::new(notice.date),
+                        doc_number: notice.doc_number.clone(),
+                        disclosure: "主动公开",
+                        category: notice.category.clone(),
+                        category_path,
+                    };
+                    c.insert("meta", &meta);
+                    c.insert("body", &markdown::to_html(&notice.body));
+                    c
+                },
             );
             job.source = Some(notice.path.clone());
             job
