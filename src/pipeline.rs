@@ -363,6 +363,12 @@ impl Pipeline {
     /// Loads what changed, checks and models. Errors leave no model.
     fn prepare(&mut self, start: Instant) -> Result<(), Findings> {
         self.stats = RunStats::default();
+        // Links out of the site folder and oversize files are refused before anything
+        // is read, in the preview as in `check` and `build`.
+        let guarded = crate::load::guard::check_content(&self.root);
+        if guarded.has_errors() {
+            return Err(guarded);
+        }
         let dirty = std::mem::take(&mut self.dirty);
         let mut reloaded = Vec::new();
 

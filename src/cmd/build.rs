@@ -11,13 +11,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::check::print_findings;
-use super::{BuildArgs, Format};
+use super::BuildArgs;
 use crate::check::report::{self, Summary};
 use crate::check::Findings;
 use crate::pipeline::{Pipeline, Sink};
 use crate::render::{OutputFile, RenderOptions};
-use crate::{load, write};
+use crate::write;
 
 /// Builds shorter than this show no progress bar (it would only flicker).
 const PROGRESS_AFTER: Duration = Duration::from_millis(800);
@@ -32,17 +31,6 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Err(err) = write::resolve_out(&out).and_then(|o| write::check_out_dir(&o, Some(root))) {
         eprintln!("错误：{err}");
         return ExitCode::from(2);
-    }
-
-    // Links out of the site folder and files too large to read are refused before
-    // anything is loaded: reading them is what must not happen.
-    let guarded = load::guard::check_content(root);
-    if guarded.has_errors() {
-        if let Err(err) = print_findings(&guarded, None, Format::Text) {
-            eprintln!("无法输出检查结果：{err}");
-        }
-        eprintln!("{}", not_written(&out, "内容文件夹中有不能读取的文件"));
-        return ExitCode::from(1);
     }
 
     // Files stream from the renderer into a temp folder beside `out`; it replaces
