@@ -297,8 +297,7 @@ fn hostile_site_builds_into_output_where_nothing_runs_or_leaks() {
     assert!(gongkai::scan::html::active_content(&outputs).is_empty());
 
     // Text stays readable, escaped: the hostile title is shown, not run.
-    let hazard =
-        String::from_utf8_lossy(&files["hazards/tmp-gongkai-evil/index.html"]).into_owned();
+    let hazard = String::from_utf8_lossy(&files["hazards/tmp-gongkai-evil.html"]).into_owned();
     assert!(
         hazard.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;配电室未设置挡鼠板"),
         "{hazard}"
@@ -348,7 +347,7 @@ fn id_card_number_in_notes_is_refused_naming_page_and_row() {
         &[
             "leak-id-card",
             "丁村.csv 第 5 行「备注」",
-            "hazards/etc-passwd/index.html",
+            "hazards/etc-passwd.html",
             "110105********002X",
         ],
     );
@@ -505,7 +504,7 @@ fn colliding_names_are_refused_naming_both() {
     let site = Site::new();
     let before = site.build_ok();
     site.edit(REGISTER, "C:evil", "etc/passwd");
-    site.refused(&before, &["hazards/etc-passwd/index.html"]);
+    site.refused(&before, &["hazards/etc-passwd.html"]);
 
     // Two notices with the same slug.
     let site = Site::new();

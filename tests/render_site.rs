@@ -232,8 +232,8 @@ fn every_page_type_exists() {
         "months/2024-03/index.html",
         "months/2024-04/index.html",
         "months/2024-05/index.html",
-        "hazards/NZ-001/index.html",
-        "hazards/XZ-002/index.html",
+        "hazards/NZ-001.html",
+        "hazards/XZ-002.html",
         "villages/东庄村/index.html",
         "villages/西庄村/index.html",
         "sectors/危险化学品/index.html",
@@ -274,7 +274,7 @@ fn month_page_lists_every_hazard_of_the_month() {
     let list = section(html, "list");
     for id in ["NZ-001", "NZ-003", "XZ-001", "XZ-002"] {
         assert!(
-            list.contains(&format!("href=\"../../hazards/{id}/index.html\"")),
+            list.contains(&format!("href=\"../../hazards/{id}.html\"")),
             "{id} not linked from the list"
         );
     }
@@ -348,7 +348,7 @@ fn overdue_is_written_in_words_with_days() {
     let home = b.html(urls::HOME);
     assert!(!home.contains("逾期46天"));
     // Extension: XZ-001 is within its extended deadline in May, days left shown.
-    let hazard = b.html("hazards/XZ-001/index.html");
+    let hazard = b.html("hazards/XZ-001.html");
     assert!(hazard.contains("剩余6天"), "5-25 to 5-31");
     assert!(hazard.contains("延期至"));
 }
@@ -356,7 +356,7 @@ fn overdue_is_written_in_words_with_days() {
 #[test]
 fn hazard_page_has_facts_five_parts_and_history() {
     let b = build();
-    let html = b.html("hazards/NZ-001/index.html");
+    let html = b.html("hazards/NZ-001.html");
     let t = text(html);
     for fact in [
         "南庄化工有限公司",
@@ -375,10 +375,10 @@ fn hazard_page_has_facts_five_parts_and_history() {
     assert!(history.contains("2024年4月 整改中 逾期46天"), "{history}");
     assert!(history.contains("2024年5月 已整改"), "{history}");
     // XZ-002 lacks 措施, 责任, 资金, 时限, 预案.
-    let t = text(b.html("hazards/XZ-002/index.html"));
+    let t = text(b.html("hazards/XZ-002.html"));
     assert!(t.contains("缺措施、责任、资金、时限、预案"), "{t}");
     // A closed hazard that left the list says so.
-    let t = text(b.html("hazards/NZ-002/index.html"));
+    let t = text(b.html("hazards/NZ-002.html"));
     assert!(t.contains("已销号") && t.contains("赵副镇长"));
 }
 
@@ -569,7 +569,7 @@ fn snapshot_month_page() {
 #[test]
 fn snapshot_hazard_page() {
     let b = build();
-    insta::assert_snapshot!("hazard_nz_001", b.html("hazards/NZ-001/index.html"));
+    insta::assert_snapshot!("hazard_nz_001", b.html("hazards/NZ-001.html"));
 }
 
 /// Times `render_site` on a large site folder given in `GONGKAI_RENDER_SITE` (e.g. one

@@ -521,7 +521,7 @@ mod tests {
             source: None,
         }
         };
-        let part = search_part(&page("hazards/a/index.html")).unwrap();
+        let part = search_part(&page("hazards/a.html")).unwrap();
         let text = String::from_utf8(part.bytes).unwrap();
         assert!(text.contains("<title>t</title>") && text.contains("<h1>液氨</h1>"));
         assert!(!text.contains("导航") && !text.contains("电话"));

@@ -338,7 +338,7 @@ mod tests {
             ),
             page(urls::HOTLINE, "<h1>举报电话</h1><p>12350</p>"),
             page("notices/secret/index.html", "<h1>违法行为调查处理</h1>"),
-            page("hazards/NZ-001/index.html", "<h1>重复的隐患页面文字</h1>"),
+            page("hazards/NZ-001.html", "<h1>重复的隐患页面文字</h1>"),
             page("months/2024-05/index.html", "<h1>2024年5月清单</h1>"),
             page("404.html", "<h1>找不到页面</h1>"),
             page(SEARCH_PAGE, "<h1>站内搜索</h1>"),
@@ -401,10 +401,7 @@ mod tests {
         let disclosure = site("");
         let records = hazard_records(&disclosure);
         let urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
-        assert_eq!(
-            urls,
-            ["/hazards/NZ-001/index.html", "/hazards/NZ-002/index.html"]
-        );
+        assert_eq!(urls, ["/hazards/NZ-001.html", "/hazards/NZ-002.html"]);
         let first = &records[0];
         assert_eq!(first.meta["title"], "NZ-001 隐患 NZ-001 <消防> & \"通道\"");
         for part in [
@@ -464,7 +461,7 @@ mod tests {
             assert!(indexes_html(yes), "{yes}");
         }
         for no in [
-            "hazards/NZ-001/index.html",
+            "hazards/NZ-001.html",
             "months/2024-05/index.html",
             "months/2024-05/list-2/index.html",
             "villages/dongzhuang/index.html",

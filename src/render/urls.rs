@@ -146,9 +146,11 @@ pub fn month_path(ym: YearMonth) -> String {
     format!("months/{ym}/index.html")
 }
 
-/// `hazards/<slug(id)>/index.html`
+/// `hazards/<slug(id)>.html`: one file per hazard, no folder of its own (a county
+/// has tens of thousands of hazards, and a folder per page doubles what the file
+/// system has to create and delete on every build)
 pub fn hazard_path(id: &str) -> String {
-    format!("hazards/{}/index.html", slug(id))
+    format!("hazards/{}.html", slug(id))
 }
 
 /// `villages/<slug(name)>/index.html`
@@ -305,7 +307,7 @@ mod tests {
         assert_eq!(month_path(ym), "months/2024-05/index.html");
         assert_eq!(data_csv_path(ym), "data/2024-05.csv");
         assert_eq!(data_json_path(ym), "data/2024-05.json");
-        assert_eq!(hazard_path("NZ/2024/01"), "hazards/NZ-2024-01/index.html");
+        assert_eq!(hazard_path("NZ/2024/01"), "hazards/NZ-2024-01.html");
         assert_eq!(notices_page_path(1), NOTICES);
         assert_eq!(notices_page_path(3), "notices/page-3/index.html");
         assert_eq!(

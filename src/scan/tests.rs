@@ -43,10 +43,8 @@ fn scanner(config: &SiteConfig, records: &[HazardRecord]) -> Scanner {
 fn traces_a_number_to_its_row_and_column() {
     let cfg = config("");
     let records = [record(7, Some("举报人电话13800138000"), &[])];
-    let leaks = scanner(&cfg, &records).scan(&[out(
-        "hazards/A-7/index.html",
-        "<td>举报人电话13800138000</td>",
-    )]);
+    let leaks =
+        scanner(&cfg, &records).scan(&[out("hazards/A-7.html", "<td>举报人电话13800138000</td>")]);
     assert_eq!(leaks.len(), 1);
     let origin = leaks[0].origin.as_ref().unwrap();
     assert_eq!(origin.row, Some(7));
@@ -54,7 +52,7 @@ fn traces_a_number_to_its_row_and_column() {
     let findings = leak_findings(&leaks);
     assert_eq!(findings[0].code, "leak-mobile");
     assert!(
-        findings[0].message.contains("hazards/A-7/index.html"),
+        findings[0].message.contains("hazards/A-7.html"),
         "{}",
         findings[0].message
     );

@@ -325,7 +325,7 @@ mod tests {
         // Many good files and one whose name the file system rejects (too long): the
         // failure happens while the others are being written.
         let mut files: Vec<OutputFile> = (0..200)
-            .map(|i| file(&format!("hazards/{i}/index.html"), "新"))
+            .map(|i| file(&format!("hazards/{i}.html"), "新"))
             .collect();
         files.insert(
             100,

@@ -145,13 +145,23 @@ function dirs(out, folder) {
     .sort();
 }
 
+/** The pages of `folder`: `<name>/index.html` pages, or `<name>.html` files (hazards). */
+function pagesIn(out, folder) {
+  const full = join(out, folder);
+  if (!existsSync(full)) return [];
+  const files = readdirSync(full)
+    .filter((name) => name.endsWith(".html") && name !== "index.html")
+    .sort()
+    .map((name) => `${folder}/${name}`);
+  return [...dirs(out, folder).map((name) => `${folder}/${name}/index.html`), ...files];
+}
+
 function firstPageContaining(out, folder, needle) {
-  for (const name of dirs(out, folder)) {
-    const html = readFileSync(join(out, folder, name, "index.html"), "utf8");
-    if (html.includes(needle)) return `${folder}/${name}/index.html`;
+  for (const path of pagesIn(out, folder)) {
+    const html = readFileSync(join(out, path), "utf8");
+    if (html.includes(needle)) return path;
   }
-  const first = dirs(out, folder)[0];
-  return first ? `${folder}/${first}/index.html` : null;
+  return pagesIn(out, folder)[0] ?? null;
 }
 
 /**
