@@ -215,14 +215,70 @@ bench_build() {
   fi
 }
 
-# HOOK: serve-mode incremental rebuild. To be filled in when `gongkai serve` exists:
-# start `gongkai serve --root SITE` in the background on a free port, wait for its first
-# build, append one row to content/registers/<latest>.csv of a *copy* of the corpus (the
-# shared corpus must stay pristine), and time from the write until the server reports the
-# rebuild done (its log line or the changed page served); record wall s and the server's
-# peak RSS (/proc/PID/status VmHWM) as tool "gongkai serve（增量）".
+# Serve-mode incremental rebuild: `gongkai serve` on a copy of the corpus (the shared
+# corpus stays pristine), then SERVE_EDITS times: change the name of one hazard in the
+# latest register (a cell edit, the file rewritten as an editor saves it) and time from
+# the write until the server hands out that hazard's page with the new name. Records the
+# slowest edit and the server's peak RSS (/proc/PID/status VmHWM).
 bench_serve() {
-  say "跳过 serve 增量重建（$1）：测量尚未编写（bench/run.sh 中的 bench_serve 挂钩）"
+  local size=$1 copy=$SCRATCH/serve-$1 log=$SCRATCH/logs/serve-$1.log port pid i
+  rm -rf "$copy"
+  cp -r "$SCRATCH/corpus/$size" "$copy"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$GONGKAI" serve --root "$copy" --port "$port" >"$log" 2>&1 &
+  pid=$!
+  local base=http://127.0.0.1:$port
+  local waited=0
+  until curl -sf -o /dev/null "$base/index.html"; do
+    sleep 0.2; waited=$((waited + 1))
+    if ! kill -0 "$pid" 2>/dev/null || [ $waited -gt 1500 ]; then
+      FAILED=1
+      row "gongkai serve（增量）" "$size" "–" "–" "–" "–" "–" "失败：预览没有启动，见 $log"
+      kill "$pid" 2>/dev/null || true
+      return
+    fi
+  done
+  local csv id times=() slowest=0
+  csv=$(ls "$copy"/content/registers/*.csv | sort | tail -n 1)
+  id=$(sed -n '2p' "$csv" | cut -d, -f1)
+  for ((i = 1; i <= ${SERVE_EDITS:-3}; i++)); do
+    local marker="基准测试改动${i}"
+    local t0 t1 tries=0
+    t0=$(date +%s%N)
+    python3 - "$csv" "$id" "$marker" <<'PY'
+import sys
+path, hazard, marker = sys.argv[1:]
+lines = open(path, encoding="utf-8").read().split("\n")
+for n, line in enumerate(lines):
+    cells = line.split(",")
+    if cells and cells[0] == hazard:
+        cells[1] = cells[1].split("（基准测试改动")[0] + "（" + marker + "）"
+        lines[n] = ",".join(cells)
+        break
+open(path, "w", encoding="utf-8").write("\n".join(lines))
+PY
+    until curl -sf "$base/hazards/$id.html" 2>/dev/null | grep -q "$marker"; do
+      tries=$((tries + 1))
+      if [ $tries -gt 6000 ]; then break; fi
+      sleep 0.005
+    done
+    t1=$(date +%s%N)
+    if [ $tries -gt 6000 ]; then
+      FAILED=1
+      row "gongkai serve（增量）" "$size" "–" "–" "–" "–" "–" "失败：改动 60 秒后仍未出现，见 $log"
+      kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+      return
+    fi
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b-a)/1e9}')")
+    slowest=$(awk -v a="$slowest" -v b="${times[-1]}" 'BEGIN{print (b>a)?b:a}')
+    sleep 1
+  done
+  local hwm
+  hwm=$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$pid/status")
+  kill -INT "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  row "gongkai serve（改一格，到页面可见）" "$size" "$slowest" "–" "$hwm" "–" "–" "ok：${#times[@]} 次改动 ${times[*]} 秒；内存为预览服务器的峰值"
+  rm -rf "$copy"
 }
 
 bench_hugo() {
