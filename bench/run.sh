@@ -9,7 +9,7 @@
 #   1. gongkai check --root SITE >LOG         (load + check + report, CHECK_RUNS times; then
 #                                              once more with the report sent to /dev/null)
 #   2. gongkai build --root SITE --out OUT    (full build; skipped while not implemented)
-#   3. serve-mode incremental rebuild          (hook; skipped until `gongkai serve` exists)
+#   3. gongkai serve on a copy: edit one register cell, time until the page shows it
 #   4. Hugo via ../shared/bench/run_hugo.sh SITE OUT  (not for the province slice)
 # and prints a Markdown table (tool, corpus, wall s, peak MiB, HTML files, output MiB),
 # which it also appends to the results file.
