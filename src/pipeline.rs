@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -203,7 +203,8 @@ struct CachedRegister {
     /// Modified long enough before it was read that an edit would change the time.
     trusted: bool,
     month: hazard::YearMonth,
-    file: Option<RegisterFile>,
+    /// Shared with the registers slot, so the cache costs no second copy of the rows.
+    file: Option<Arc<RegisterFile>>,
     findings: Vec<Finding>,
 }
 
@@ -223,7 +224,15 @@ pub struct Pipeline {
     root: PathBuf,
     options: RenderOptions,
     config: Option<Slot<Option<SiteConfig>>>,
-    registers: Option<Slot<Vec<RegisterFile>>>,
+    registers: Option<Slot<Vec<Arc<RegisterFile>>>>,
+    /// Register data rows of the last load (kept for the summary line when the rows
+    /// themselves have moved into the model).
+    rows_loaded: usize,
+    /// Input files of the last check (the slots may have moved into the model).
+    files_checked: Option<usize>,
+    /// False for a one-shot run (`gongkai build`): the loaded inputs move into the model
+    /// instead of being kept, so a county's rows are held once, not twice.
+    keep_inputs: bool,
     notices: Option<Slot<Vec<Notice>>>,
     pages: Option<Slot<Vec<Page>>>,
     tasks: Option<Slot<Vec<TaskList>>>,
@@ -257,8 +266,21 @@ impl Pipeline {
             dirty: Vec::new(),
             dirty_paths: Vec::new(),
             register_cache: std::collections::HashMap::new(),
+            rows_loaded: 0,
+            files_checked: None,
+            keep_inputs: true,
             checked: None,
             stats: RunStats::default(),
+        }
+    }
+
+    /// A pipeline for one run (`gongkai build`): like [`Pipeline::new`], but what it
+    /// reads moves into the model instead of being cached for the next run, so the
+    /// register rows are in memory once. Running it again reads everything again.
+    pub fn once(root: impl Into<PathBuf>, options: RenderOptions) -> Pipeline {
+        Pipeline {
+            keep_inputs: false,
+            ..Pipeline::new(root, options)
         }
     }
 
@@ -275,6 +297,9 @@ impl Pipeline {
     /// Input files and register rows currently loaded (for the summary line, also
     /// after a failed run).
     pub fn counts(&self) -> (usize, usize) {
+        if let Some(files) = self.files_checked {
+            return (files, self.rows_loaded);
+        }
         let config = usize::from(self.config.is_some());
         let registers = self.registers.as_ref();
         let files = config
@@ -282,8 +307,7 @@ impl Pipeline {
             + self.notices.as_ref().map_or(0, |s| s.files)
             + self.pages.as_ref().map_or(0, |s| s.files)
             + self.tasks.as_ref().map_or(0, |s| s.files);
-        let rows = registers.map_or(0, |s| s.value.iter().map(|r| r.data_rows).sum());
-        (files, rows)
+        (files, self.rows_loaded)
     }
 
     /// Marks the inputs containing `paths` (absolute, or relative to the root) as
@@ -363,6 +387,7 @@ impl Pipeline {
     /// Loads what changed, checks and models. Errors leave no model.
     fn prepare(&mut self, start: Instant) -> Result<(), Findings> {
         self.stats = RunStats::default();
+        self.files_checked = None;
         // Links out of the site folder and oversize files are refused before anything
         // is read, in the preview as in `check` and `build`.
         let guarded = crate::load::guard::check_content(&self.root);
@@ -519,7 +544,7 @@ impl Pipeline {
         &mut self,
         config: &SiteConfig,
         findings: &mut Findings,
-    ) -> (Vec<RegisterFile>, usize) {
+    ) -> (Vec<Arc<RegisterFile>>, usize) {
         let root = self.root.clone();
         let files = load::register::discover(&root, findings);
         let now = SystemTime::now();
@@ -549,7 +574,7 @@ impl Pipeline {
                     modified,
                     trusted,
                     month,
-                    file,
+                    file: file.map(Arc::new),
                     findings,
                 };
                 (path, cached)
@@ -565,6 +590,7 @@ impl Pipeline {
                 registers.extend(cached.file.clone());
             }
         }
+        self.rows_loaded = registers.iter().map(|r| r.data_rows).sum();
         registers.sort_by(|a, b| (a.month, &a.path).cmp(&(b.month, &b.path)));
         self.register_cache = cache;
         (registers, files.len())
@@ -573,7 +599,7 @@ impl Pipeline {
     /// Puts the cached inputs together as one [`LoadedSite`] (in the order
     /// [`load::load_site`] reads them) and runs every rule over it.
     #[allow(clippy::type_complexity)]
-    fn check(&self) -> Result<(LoadedSite, Findings, usize, usize), Findings> {
+    fn check(&mut self) -> Result<(LoadedSite, Findings, usize, usize), Findings> {
         let mut findings = Findings::default();
         let config_slot = self.config.as_ref();
         if let Some(slot) = config_slot {
@@ -592,32 +618,72 @@ impl Pipeline {
                 return Err(findings);
             }
         };
-        let (Some(registers), Some(notices), Some(pages), Some(tasks)) =
-            (&self.registers, &self.notices, &self.pages, &self.tasks)
-        else {
+        if self.registers.is_none()
+            || self.notices.is_none()
+            || self.pages.is_none()
+            || self.tasks.is_none()
+        {
             // Unreachable when a config was read: every slot is filled after it.
             findings.push(Finding::error(
                 "pipeline-incomplete",
                 "内部错误：部分内容未读取，请重新运行",
             ));
             return Err(findings);
-        };
-        for slot_findings in [
-            &registers.findings,
-            &notices.findings,
-            &pages.findings,
-            &tasks.findings,
-        ] {
-            findings.extend(slot_findings.iter().cloned());
         }
-        let site = LoadedSite {
-            root: self.root.clone(),
-            config,
-            registers: registers.value.clone(),
-            notices: notices.value.clone(),
-            pages: pages.value.clone(),
-            tasks: tasks.value.clone(),
-            files_read: 1 + registers.files + notices.files + pages.files + tasks.files,
+        let mut files_read = 1;
+        for (slot_findings, files) in [
+            self.registers.as_ref().map(|s| (&s.findings, s.files)),
+            self.notices.as_ref().map(|s| (&s.findings, s.files)),
+            self.pages.as_ref().map(|s| (&s.findings, s.files)),
+            self.tasks.as_ref().map(|s| (&s.findings, s.files)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            findings.extend(slot_findings.iter().cloned());
+            files_read += files;
+        }
+        self.files_checked = Some(files_read);
+        let site = if self.keep_inputs {
+            LoadedSite {
+                root: self.root.clone(),
+                config,
+                registers: self.registers.as_ref().map_or_else(Vec::new, |slot| {
+                    slot.value.iter().map(|r| RegisterFile::clone(r)).collect()
+                }),
+                notices: self
+                    .notices
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.value.clone()),
+                pages: self
+                    .pages
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.value.clone()),
+                tasks: self
+                    .tasks
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.value.clone()),
+                files_read,
+            }
+        } else {
+            // One run only: the inputs move into the model (a later run reads them
+            // again), so each register file has one owner and is not copied.
+            self.register_cache.clear();
+            LoadedSite {
+                root: self.root.clone(),
+                config,
+                registers: self
+                    .registers
+                    .take()
+                    .map_or_else(Vec::new, |slot| slot.value)
+                    .into_iter()
+                    .map(|r| Arc::try_unwrap(r).unwrap_or_else(|r| RegisterFile::clone(&r)))
+                    .collect(),
+                notices: self.notices.take().map_or_else(Vec::new, |s| s.value),
+                pages: self.pages.take().map_or_else(Vec::new, |s| s.value),
+                tasks: self.tasks.take().map_or_else(Vec::new, |s| s.value),
+                files_read,
+            }
         };
         rules::check_site(&site, &mut findings);
         findings.sort();
@@ -747,7 +813,7 @@ pub struct Streamed {
 
 /// Runs the pipeline once on the site at `root`, every file in memory (for tests).
 pub fn build_once(root: &Path, options: RenderOptions) -> Outcome {
-    Pipeline::new(root, options).run()
+    Pipeline::once(root, options).run()
 }
 
 /// Runs the pipeline once on the site at `root`, handing each file to `sink` as it is
@@ -757,7 +823,7 @@ pub fn build_once_into(
     options: RenderOptions,
     sink: &dyn Sink,
 ) -> Result<Streamed, Findings> {
-    Pipeline::new(root, options).run_into(sink)
+    Pipeline::once(root, options).run_into(sink)
 }
 
 #[cfg(test)]

@@ -791,7 +791,12 @@ fn preview_refuses_a_page_with_a_leak() {
     assert!(findings.items.iter().any(|f| f.code == "leak-mobile"));
     let mut pipeline = Pipeline::new(root, RenderOptions::new(root));
     let lazy = LazySite::new(&pipeline.run_model().expect("the check passes")).unwrap();
-    let path = format!("{}index.html", page.trim_start_matches('/'));
+    let path = page.trim_start_matches('/').to_string();
+    let path = if path.ends_with(".html") {
+        path
+    } else {
+        format!("{path}index.html")
+    };
     match lazy.get(&path) {
         Some(Served::Refused(findings)) => {
             assert!(

@@ -46,7 +46,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     };
     let mut opts = RenderOptions::new(root);
     opts.base_url = args.base_url.clone();
-    let mut pipeline = Pipeline::new(root, opts);
+    let mut pipeline = Pipeline::once(root, opts);
     let sink = DiskSink::new(&writer, started);
     let result = pipeline.run_into(&sink);
     sink.finish();
