@@ -1,22 +1,30 @@
-//! The site search index (`pagefind/` in the output) of the bundled example, built by
-//! the real binary: every published page is in it, unpublished notices are not, hazard
-//! pages carry their filters, Chinese is segmented, and two builds give the same bytes.
+//! The site search index (`search/index/` in the output), built by the real binary for
+//! the town fixture and the bundled example, read back the way `search.js` reads it:
+//! a hazard is found by a two-character word, a notice by a word of its body, a hazard
+//! id by a leading part (full-width too); unpublished notices and withheld register
+//! values are in no index file; two builds give the same bytes; the index is a few
+//! files, not thousands.
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::io::Read;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use gongkai::render::search::tokens::{hash, query_tokens};
 use serde_json::Value;
 use walkdir::WalkDir;
 
-/// Builds the example site at the repository root into a temp folder.
-fn build_example() -> (tempfile::TempDir, PathBuf) {
+/// Builds the site at `root` into a temp folder.
+fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let root = env!("CARGO_MANIFEST_DIR");
-    let result = common::gongkai(&["build", "--root", root, "--out", out.to_str().unwrap()]);
+    let result = common::gongkai(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(
         result.status.success(),
         "build failed:\n{}",
@@ -25,141 +33,221 @@ fn build_example() -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
-/// Every fragment of the index (one per indexed page), decompressed: url → fragment.
-fn fragments(out: &Path) -> BTreeMap<String, Value> {
-    let mut all = BTreeMap::new();
-    for entry in WalkDir::new(out.join("pagefind/fragment")) {
-        let entry = entry.unwrap();
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).unwrap();
-        let mut text = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_end(&mut text)
-            .unwrap();
-        let json = text
-            .strip_prefix(b"pagefind_dcd")
-            .expect("Pagefind's fragment signature");
-        let fragment: Value = serde_json::from_slice(json).unwrap();
-        let url = fragment["url"].as_str().unwrap().to_string();
-        all.insert(url, fragment);
-    }
-    all
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn html_pages(out: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = WalkDir::new(out)
+fn town() -> PathBuf {
+    example().join("tests/fixtures/sites/town")
+}
+
+/// Every file of the index: relative path → bytes.
+fn index_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    WalkDir::new(out.join("search/index"))
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(out).unwrap();
-            rel.to_string_lossy().replace('\\', "/")
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
-        .filter(|p| p.ends_with(".html"))
-        .collect();
-    pages.sort();
-    pages
+        .collect()
 }
 
-#[test]
-fn every_hazard_and_published_notice_and_nothing_else_is_indexed() {
-    let (_dir, out) = build_example();
-    let indexed = fragments(&out);
-    // Each hazard is one record made from the model (its own page's URL); notices,
-    // standing pages, task lists and the hotline are read as HTML. List and index pages
-    // are not indexed: the hazards they list are.
-    let expected: Vec<String> = html_pages(&out)
-        .into_iter()
-        .filter(|p| {
-            let hazard = p.starts_with("hazards/") && p.matches('/').count() == 2;
-            hazard || gongkai::render::search::indexes_html(p)
-        })
-        .map(|p| format!("/{p}"))
-        .collect();
-    assert!(expected.iter().any(|p| p.starts_with("/notices/")));
-    assert!(expected.iter().any(|p| p.starts_with("/hazards/")));
-    let urls: Vec<String> = indexed.keys().cloned().collect();
-    assert_eq!(urls, expected);
+/// The index read back as `search.js` reads it.
+struct Index {
+    meta: Value,
+    out: PathBuf,
+}
 
-    let entry: Value =
-        serde_json::from_slice(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
-            .unwrap();
-    assert_eq!(entry["languages"]["zh-cn"]["page_count"], expected.len());
-
-    // The example has a notice that is 依申请公开 and a draft: neither is published,
-    // so neither is in the index, by URL or by a phrase only they contain.
-    for (url, fragment) in &indexed {
-        assert!(!url.contains("chufa-qingkuang") && !url.contains("shiyue-tiaodu"));
-        let content = fragment["content"].as_str().unwrap();
-        for phrase in ["违法行为调查处理", "待分管领导审核后发布"] {
-            assert!(!content.contains(phrase), "{url} holds「{phrase}」");
+impl Index {
+    fn open(out: &Path) -> Index {
+        let meta = std::fs::read(out.join("search/index/meta.json")).unwrap();
+        Index {
+            meta: serde_json::from_slice(&meta).unwrap(),
+            out: out.to_path_buf(),
         }
+    }
+
+    /// Record number → in title, for one token.
+    fn postings(&self, token: &str) -> BTreeMap<u64, bool> {
+        let shards = self.meta["shards"].as_u64().unwrap();
+        let shard = u64::from(hash(token)) & (shards - 1);
+        let path = self.out.join(format!("search/index/t/{shard}.json"));
+        let shard: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let mut out = BTreeMap::new();
+        let mut record = 0;
+        for d in shard[token].as_array().into_iter().flatten() {
+            let d = d.as_u64().unwrap();
+            record += d / 2;
+            out.insert(record, d % 2 == 1);
+        }
+        out
+    }
+
+    /// The record at number `n`.
+    fn record(&self, n: u64) -> Value {
+        let chunk = self.meta["chunk"].as_u64().unwrap();
+        let path = self.out.join(format!("search/index/r/{}.json", n / chunk));
+        let records: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        records[(n % chunk) as usize].clone()
+    }
+
+    /// The paths of the records holding every token of `query`, in rank order (title
+    /// hits first, then by record number).
+    fn search(&self, query: &str) -> Vec<String> {
+        let tokens = query_tokens(query);
+        assert!(!tokens.is_empty(), "{query} has no tokens");
+        let mut hits: Option<BTreeMap<u64, bool>> = None;
+        for t in &tokens {
+            let p = self.postings(t);
+            hits = Some(match hits {
+                None => p,
+                Some(h) => h
+                    .into_iter()
+                    .filter_map(|(n, title)| p.get(&n).map(|t2| (n, title && *t2)))
+                    .collect(),
+            });
+        }
+        let mut hits: Vec<(u64, bool)> = hits.unwrap_or_default().into_iter().collect();
+        hits.sort_by_key(|(n, title)| (!title, *n));
+        hits.into_iter()
+            .map(|(n, _)| self.record(n)["u"].as_str().unwrap().to_string())
+            .collect()
     }
 }
 
 #[test]
-fn hazard_pages_carry_filters_and_only_main_is_indexed() {
-    let (_dir, out) = build_example();
-    let indexed = fragments(&out);
-    let hazards: Vec<&Value> = indexed
-        .iter()
-        .filter(|(url, _)| url.starts_with("/hazards/"))
-        .map(|(_, f)| f)
-        .collect();
-    assert!(!hazards.is_empty());
-    for fragment in &hazards {
-        let filters = &fragment["filters"];
-        for key in ["月份", "村（社区）", "行业领域", "整改状态"] {
-            assert!(
-                filters[key].as_array().is_some_and(|v| !v.is_empty()),
-                "{} has no filter {key}: {filters}",
-                fragment["url"]
-            );
+fn town_hazards_and_notices_are_found_by_chinese_words_and_ids() {
+    let (_dir, out) = build(&town());
+    let index = Index::open(&out);
+    // 液氨 appears in JC-002's title only; 燃气 in JC-001's and ZF-003's.
+    assert_eq!(index.search("液氨"), ["hazards/JC-002.html"]);
+    let gas: BTreeSet<String> = index.search("燃气").into_iter().collect();
+    for id in ["JC-001", "ZF-003"] {
+        assert!(gas.contains(&format!("hazards/{id}.html")), "{gas:?}");
+    }
+    // A one-character query, a three-character word (the AND of its pairs).
+    assert!(index.search("氨").contains(&"hazards/JC-002.html".to_string()));
+    assert!(index
+        .search("报警器")
+        .contains(&"hazards/JC-002.html".to_string()));
+    // An id by its leading part, typed in full-width forms or lower case.
+    assert!(index
+        .search("ＪＣ－００２")
+        .contains(&"hazards/JC-002.html".to_string()));
+    assert!(index.search("jc").len() >= 2);
+    // A notice by a word of its body only (匿名 is not in its title).
+    let notice = index.search("匿名");
+    assert!(
+        notice.iter().any(|u| u.starts_with("notices/")),
+        "{notice:?}"
+    );
+    // The hotline page by a word of the site's hotline settings.
+    assert!(index
+        .search("应急办")
+        .contains(&"hotline/index.html".to_string()));
+    // Nothing for words the site does not have.
+    assert!(index.search("核电站").is_empty());
+}
+
+#[test]
+fn filters_are_tokens_and_meta_lists_their_values() {
+    let (_dir, out) = build(&town());
+    let index = Index::open(&out);
+    let facets = index.meta["facets"].as_array().unwrap();
+    let names: Vec<&str> = facets.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["月份", "村（社区）", "行业领域", "整改状态"]);
+    for f in facets {
+        let name = f["name"].as_str().unwrap();
+        let values = f["values"].as_array().unwrap();
+        assert!(!values.is_empty(), "{name} has no values");
+        for v in values {
+            let token = format!("{name}={}", v.as_str().unwrap());
+            assert!(!index.postings(&token).is_empty(), "{token} has no records");
         }
-        // The header and footer (hotline, navigation) are not part of any page's text.
-        let content = fragment["content"].as_str().unwrap();
-        assert!(!content.contains("跳到正文"), "{}", fragment["url"]);
+    }
+    // Months newest first.
+    assert_eq!(facets[0]["values"][0], "2025年3月");
+    // 燃气 AND 行业领域=燃气 keeps gas hazards only.
+    let gas_sector = index.postings("行业领域=燃气");
+    let gas = index.postings("燃气");
+    assert!(gas_sector.keys().all(|n| gas.contains_key(n)));
+}
+
+#[test]
+fn unpublished_notices_and_withheld_values_are_in_no_index_file() {
+    let (_dir, out) = build(&town());
+    let files = index_files(&out);
+    assert!(!files.is_empty());
+    for (path, bytes) in &files {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for secret in [
+            "SECRET-DRAFT-TEXT",
+            "secret-draft-text",
+            "SECRET-ONREQUEST-TEXT",
+            "secret-onrequest",
+            "内部讨论稿",
+            "人事安排",
+            // The reporter and the reporter's phone of JC-001 (private columns).
+            "李举报",
+            "13912345678",
+        ] {
+            assert!(!text.contains(secret), "{path} holds「{secret}」");
+        }
+    }
+    let index = Index::open(&out);
+    // Tokens only those notices and values have are not indexed either.
+    for word in ["人事", "举报人", "李举"] {
+        let urls = index.search(word);
         assert!(
-            !content.contains("发现安全隐患，请举报"),
-            "{}",
-            fragment["url"]
+            !urls.iter().any(|u| u.contains("依申请") || u.contains("草稿")),
+            "{word}: {urls:?}"
         );
     }
-    let statuses: Vec<&str> = hazards
-        .iter()
-        .flat_map(|f| f["filters"]["整改状态"].as_array().unwrap())
-        .filter_map(Value::as_str)
-        .collect();
-    for status in ["整改中", "已销号"] {
-        assert!(statuses.contains(&status), "no hazard with status {status}");
-    }
+    assert!(index.postings("李举").is_empty());
 }
 
 #[test]
-fn two_builds_give_the_same_index() {
-    let (_a, first) = build_example();
-    let (_b, second) = build_example();
-    let read = |out: &Path| -> BTreeMap<String, Vec<u8>> {
-        WalkDir::new(out.join("pagefind"))
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(out)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (rel, std::fs::read(e.path()).unwrap())
-            })
-            .collect()
-    };
-    let (a, b) = (read(&first), read(&second));
+fn example_index_is_small_and_the_same_bytes_twice() {
+    let (_a, first) = build(&example());
+    let (_b, second) = build(&example());
+    let (a, b) = (index_files(&first), index_files(&second));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{path} differs between two builds");
     }
+    // A handful of files, no Pagefind bundle.
+    assert!(a.len() < 50, "{} index files", a.len());
+    assert!(!first.join("pagefind").exists());
+    let index = Index::open(&first);
+    assert_eq!(index.meta["version"], 1);
+    // Every hazard page and published notice has a record; nothing else than the
+    // searchable kinds does.
+    let records = index.meta["records"].as_u64().unwrap();
+    let urls: Vec<String> = (0..records)
+        .map(|n| index.record(n)["u"].as_str().unwrap().to_string())
+        .collect();
+    let hazards = std::fs::read_dir(first.join("hazards")).unwrap().count();
+    assert_eq!(
+        urls.iter().filter(|u| u.starts_with("hazards/")).count(),
+        hazards
+    );
+    for u in &urls {
+        assert!(
+            u.starts_with("hazards/")
+                || u.starts_with("notices/")
+                || u.starts_with("pages/")
+                || u.starts_with("tasks/")
+                || u == "hotline/index.html",
+            "{u}"
+        );
+        assert!(!u.contains("chufa-qingkuang") && !u.contains("shiyue-tiaodu"), "{u}");
+        assert!(first.join(u).is_file(), "{u} is not a page of the site");
+    }
+    // 钢瓶 finds a notice by its body.
+    assert!(index.search("钢瓶").iter().any(|u| u.starts_with("notices/")));
 }

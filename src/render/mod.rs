@@ -15,6 +15,7 @@ pub mod pages;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
+mod timings;
 pub mod urls;
 pub mod views;
 
@@ -119,6 +120,8 @@ pub struct Plan<'a> {
     files: std::sync::OnceLock<Result<Vec<OutputFile>, RenderError>>,
     owners: BTreeMap<String, String>,
     by_path: HashMap<String, usize>,
+    /// Per-template cost counters, kept only under `GONGKAI_TIMINGS`.
+    timings: Option<timings::RenderTimings>,
 }
 
 impl std::fmt::Debug for Plan<'_> {
@@ -183,6 +186,7 @@ pub fn plan_lazily<'a>(
         files: std::sync::OnceLock::new(),
         owners,
         by_path,
+        timings: timings::RenderTimings::from_env(),
     })
 }
 
@@ -245,10 +249,24 @@ impl<'a> Plan<'a> {
             .collect();
         let mut files = self.statics.clone();
         let mut owners = self.owners.clone();
-        for file in opendata::render(site)
+        let timed = |what: &str, started: std::time::Instant| {
+            if self.timings.is_some() {
+                eprintln!("files: {what} in {:.2?}", started.elapsed());
+            }
+        };
+        let started = std::time::Instant::now();
+        let data = opendata::render(site);
+        timed("open data", started);
+        let started = std::time::Instant::now();
+        let atom = feed::atom(site);
+        timed("feed", started);
+        let started = std::time::Instant::now();
+        let map = sitemap::render(site, &html_paths);
+        timed("sitemap", started);
+        for file in data
             .into_iter()
-            .chain(std::iter::once(feed::atom(site)))
-            .chain(sitemap::render(site, &html_paths))
+            .chain(std::iter::once(atom))
+            .chain(map)
         {
             let what = format!("自动生成的 {}", file.path);
             if let Some(other) = owners.get(&file.path) {
@@ -269,8 +287,14 @@ impl<'a> Plan<'a> {
 
     /// Renders one page.
     pub fn render(&self, job: &pages::PageJob) -> Result<OutputFile, RenderError> {
-        self.tera
-            .render(job.template, &job.context(&self.ctx))
+        let started = self.timings.as_ref().map(|_| std::time::Instant::now());
+        let context = job.context(&self.ctx);
+        let built = started.map(|s| (s, s.elapsed()));
+        let rendered = self.tera.render(job.template, &context);
+        if let (Some(t), Some((started, built)), Ok(html)) = (&self.timings, built, &rendered) {
+            t.record(job.template, built, started.elapsed() - built, html.len());
+        }
+        rendered
             .map(|html| OutputFile {
                 path: job.path.clone(),
                 bytes: html.into_bytes(),
@@ -284,65 +308,47 @@ impl<'a> Plan<'a> {
     }
 
     /// Renders every page in parallel and hands each file to `sink` as soon as it is
-    /// made (pages in any order, then the other files), and last the search index,
-    /// made from what the pages' `<main>` holds. No page is kept after the sink has it.
-    /// Stops at the first render error or sink error.
+    /// made (pages in any order, then the other files, then the search index). The
+    /// index is made from the model beside the page rendering, not from the pages, so
+    /// no page is kept after the sink has it. Stops at the first render error or sink
+    /// error.
     pub fn stream<E: Send>(
         &self,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), StreamError<E>> {
-        let searchable: std::sync::Mutex<Vec<OutputFile>> = std::sync::Mutex::new(Vec::new());
+        let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
         let pages_started = std::time::Instant::now();
-        self.pages.par_iter().try_for_each(|job| {
-            let file = self.render(job).map_err(StreamError::Render)?;
-            if let Some(part) = search::indexes_html(&file.path)
-                .then(|| search_part(&file))
-                .flatten()
-            {
-                searchable
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(part);
-            }
-            sink(file).map_err(StreamError::Sink)
-        })?;
-        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
-            eprintln!(
-                "pages: {} rendered, scanned and written in {:.2?}",
-                self.pages.len(),
-                pages_started.elapsed()
-            );
-        }
+        let (pages, index) = rayon::join(
+            || {
+                let done = self.pages.par_iter().try_for_each(|job| {
+                    let file = self.render(job).map_err(StreamError::Render)?;
+                    sink(file).map_err(StreamError::Sink)
+                });
+                if timings {
+                    eprintln!(
+                        "pages: {} rendered, scanned and written in {:.2?}",
+                        self.pages.len(),
+                        pages_started.elapsed()
+                    );
+                }
+                done
+            },
+            || self.search_index(),
+        );
+        pages?;
         for file in self.files().map_err(StreamError::Render)? {
             sink(file.clone()).map_err(StreamError::Sink)?;
         }
-        let searchable = searchable
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
-        let started = std::time::Instant::now();
-        let bytes: usize = searchable.iter().map(|f| f.bytes.len()).sum();
-        let index = self.search_index(searchable).map_err(StreamError::Render)?;
-        if timings {
-            eprintln!(
-                "search index: {:.2?} for {:.1} MB of page text",
-                started.elapsed(),
-                bytes as f64 / 1e6
-            );
-        }
-        for file in index {
+        for file in index.map_err(StreamError::Render)? {
             sink(file).map_err(StreamError::Sink)?;
         }
         Ok(())
     }
 
-    /// The search index of the rendered `pages` (any order; each may be cut down to
-    /// its head and `<main>`, which is all the index reads). Its files are checked
-    /// against every other output path.
-    pub fn search_index(&self, mut pages: Vec<OutputFile>) -> Result<Vec<OutputFile>, RenderError> {
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let index = search::index(self.ctx.site, &pages)?;
-        drop(pages);
+    /// The search index of the site, made from the model ([`search::index`]). Its
+    /// files are checked against every other output path.
+    pub fn search_index(&self) -> Result<Vec<OutputFile>, RenderError> {
+        let index = search::index(self.ctx.site)?;
         let mut owners = self.owners.clone();
         for file in &index {
             claim(
@@ -353,51 +359,6 @@ impl<'a> Plan<'a> {
         }
         Ok(index)
     }
-}
-
-/// Page 2 and later of a long list (`…/list-<n>/index.html`): rows of hazards whose own
-/// pages are indexed, so indexing them again would only repeat every hit (and double
-/// the indexing time of a county site).
-fn is_list_page(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    matches!(
-        parts.as_slice(),
-        ["months" | "villages" | "sectors", _, last, "index.html"]
-            if last.strip_prefix("list-").is_some_and(|n| {
-                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-            })
-    )
-}
-
-/// What of a page the search index reads: the head (title, language) and `<main>`
-/// (only it is marked `data-pagefind-body`), so the pages waiting for the index take a
-/// fraction of their full size. `None` for files the index skips.
-fn search_part(file: &OutputFile) -> Option<OutputFile> {
-    if !file.path.ends_with(".html")
-        || file.path == urls::NOT_FOUND
-        || file.path == search::SEARCH_PAGE
-        || is_list_page(&file.path)
-    {
-        return None;
-    }
-    let html = std::str::from_utf8(&file.bytes).ok()?;
-    let cut = (|| {
-        let head_end = html.find("</head>")? + "</head>".len();
-        let main_start = html.find("<main")?;
-        let main_end = html.rfind("</main>")? + "</main>".len();
-        (head_end <= main_start && main_start < main_end).then(|| {
-            format!(
-                "{}<body>{}</body></html>",
-                &html[..head_end],
-                &html[main_start..main_end]
-            )
-        })
-    })();
-    Some(OutputFile {
-        path: file.path.clone(),
-        bytes: cut.map_or_else(|| file.bytes.clone(), String::into_bytes),
-        source: None,
-    })
 }
 
 /// Renders the whole site from `site`: every page of the theme, the theme's assets, the
@@ -497,36 +458,26 @@ fn rel_filter(
 mod tests {
     use super::*;
 
-    #[test]
-    fn list_pages_are_recognised() {
-        assert!(is_list_page("months/2024-05/list-2/index.html"));
-        assert!(is_list_page("villages/东庄村/list-12/index.html"));
-        assert!(!is_list_page("months/2024-05/index.html"));
-        assert!(!is_list_page("notices/list-of-things/index.html"));
-        assert!(!is_list_page("hazards/list-/index.html"));
-        assert!(
-            !is_list_page("hazards/list-2/index.html"),
-            "a hazard with that id"
-        );
-    }
 
     #[test]
-    fn search_part_keeps_head_and_main_only() {
-        let page = |path: &str| {
-            OutputFile {
-            path: path.to_string(),
-            bytes: "<html lang=\"zh-CN\"><head><title>t</title></head><body><nav>导航</nav><main data-pagefind-body><h1>液氨</h1></main><footer>电话</footer></body></html>"
-                .as_bytes()
-                .to_vec(),
-            source: None,
+    fn search_index_paths_are_claimed_against_other_outputs() {
+        let site = feed::test_site::site("");
+        let dir = tempfile::tempdir().unwrap();
+        let plan_ok = plan(&site, &RenderOptions::new(dir.path())).unwrap();
+        let index = plan_ok.search_index().unwrap();
+        assert!(index.iter().all(|f| f.path.starts_with("search/index/")));
+        assert!(index.iter().any(|f| f.path == "search/index/meta.json"));
+
+        // A `static/` file where the index writes is reported, not overwritten.
+        let clash = dir.path().join("static/search/index");
+        std::fs::create_dir_all(&clash).unwrap();
+        std::fs::write(clash.join("meta.json"), "{}").unwrap();
+        let plan = plan(&site, &RenderOptions::new(dir.path())).unwrap();
+        match plan.search_index() {
+            Err(RenderError::PathClash { path, .. }) => {
+                assert_eq!(path, "search/index/meta.json")
+            }
+            other => panic!("expected a clash, got {other:?}"),
         }
-        };
-        let part = search_part(&page("hazards/a.html")).unwrap();
-        let text = String::from_utf8(part.bytes).unwrap();
-        assert!(text.contains("<title>t</title>") && text.contains("<h1>液氨</h1>"));
-        assert!(!text.contains("导航") && !text.contains("电话"));
-        assert!(search_part(&page("months/2024-05/list-2/index.html")).is_none());
-        assert!(search_part(&page(urls::NOT_FOUND)).is_none());
-        assert!(search_part(&page("feed.xml")).is_none());
     }
 }
