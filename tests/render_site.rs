@@ -572,12 +572,16 @@ fn snapshot_hazard_page() {
     insta::assert_snapshot!("hazard_nz_001", b.html("hazards/NZ-001.html"));
 }
 
-/// Times `render_site` on a large site folder given in `GONGKAI_RENDER_SITE` (e.g. one
-/// made by `cargo run --release --example gen_corpus -- --out DIR --size town`):
-/// `GONGKAI_RENDER_SITE=DIR cargo test --release --test render_site -- --ignored --nocapture`.
+/// Times the page phase on a large site folder given in `GONGKAI_RENDER_SITE` (e.g. one
+/// made by `cargo run --release --example gen_corpus -- --out DIR --size town`): the plan
+/// (with open data, feed and sitemap), then every page rendered in parallel, without the
+/// leak scan, writing or the search index. With `GONGKAI_TIMINGS=1` the cost per page
+/// template is printed as well:
+/// `GONGKAI_TIMINGS=1 GONGKAI_RENDER_SITE=DIR cargo test --release --test render_site -- --ignored --nocapture`.
 #[test]
 #[ignore = "needs a generated corpus; run by hand"]
 fn render_time_on_a_large_site() {
+    use rayon::prelude::*;
     let Some(root) = std::env::var_os("GONGKAI_RENDER_SITE") else {
         eprintln!("GONGKAI_RENDER_SITE not set; nothing timed");
         return;
@@ -588,15 +592,20 @@ fn render_time_on_a_large_site() {
     let modelled = started.elapsed();
     let rows: usize = site.months.iter().map(|m| m.entries.len()).sum();
     let started = std::time::Instant::now();
-    let files = render_site(&site, &RenderOptions::new(root)).expect("renders");
+    let plan = gongkai::render::plan(&site, &RenderOptions::new(root)).expect("plans");
+    let planned = started.elapsed();
+    let started = std::time::Instant::now();
+    let (pages, bytes) = plan
+        .pages()
+        .par_iter()
+        .map(|job| plan.render(job).expect("renders").bytes.len())
+        .fold(|| (0, 0), |(n, b), len| (n + 1, b + len))
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let rendered = started.elapsed();
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     eprintln!(
-        "{} months, {rows} rows, {} hazards: load+check+model {modelled:.2?}, render {rendered:.2?} → {pages} pages, {} files, {:.1} MB",
+        "{} months, {rows} rows, {} hazards: load+check+model {modelled:.2?}, plan with data files {planned:.2?}, {pages} pages rendered in {rendered:.2?} ({:.1} MB)",
         site.months.len(),
         site.hazards.len(),
-        files.len(),
         bytes as f64 / 1e6
     );
 }

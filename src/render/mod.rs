@@ -263,11 +263,7 @@ impl<'a> Plan<'a> {
         let started = std::time::Instant::now();
         let map = sitemap::render(site, &html_paths);
         timed("sitemap", started);
-        for file in data
-            .into_iter()
-            .chain(std::iter::once(atom))
-            .chain(map)
-        {
+        for file in data.into_iter().chain(std::iter::once(atom)).chain(map) {
             let what = format!("自动生成的 {}", file.path);
             if let Some(other) = owners.get(&file.path) {
                 // A `static/` file or a page there: name the generated file first, as
@@ -457,7 +453,6 @@ fn rel_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
-
 
     #[test]
     fn search_index_paths_are_claimed_against_other_outputs() {
