@@ -131,7 +131,9 @@ fn town_hazards_and_notices_are_found_by_chinese_words_and_ids() {
         assert!(gas.contains(&format!("hazards/{id}.html")), "{gas:?}");
     }
     // A one-character query, a three-character word (the AND of its pairs).
-    assert!(index.search("氨").contains(&"hazards/JC-002.html".to_string()));
+    assert!(index
+        .search("氨")
+        .contains(&"hazards/JC-002.html".to_string()));
     assert!(index
         .search("报警器")
         .contains(&"hazards/JC-002.html".to_string()));
@@ -204,7 +206,9 @@ fn unpublished_notices_and_withheld_values_are_in_no_index_file() {
     for word in ["人事", "举报人", "李举"] {
         let urls = index.search(word);
         assert!(
-            !urls.iter().any(|u| u.contains("依申请") || u.contains("草稿")),
+            !urls
+                .iter()
+                .any(|u| u.contains("依申请") || u.contains("草稿")),
             "{word}: {urls:?}"
         );
     }
@@ -245,9 +249,15 @@ fn example_index_is_small_and_the_same_bytes_twice() {
                 || u == "hotline/index.html",
             "{u}"
         );
-        assert!(!u.contains("chufa-qingkuang") && !u.contains("shiyue-tiaodu"), "{u}");
+        assert!(
+            !u.contains("chufa-qingkuang") && !u.contains("shiyue-tiaodu"),
+            "{u}"
+        );
         assert!(first.join(u).is_file(), "{u} is not a page of the site");
     }
     // 钢瓶 finds a notice by its body.
-    assert!(index.search("钢瓶").iter().any(|u| u.starts_with("notices/")));
+    assert!(index
+        .search("钢瓶")
+        .iter()
+        .any(|u| u.starts_with("notices/")));
 }

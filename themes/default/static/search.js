@@ -453,14 +453,30 @@
     filtersBox.hidden = selects.length === 0;
   }
 
-  form.addEventListener("submit", function (event) {
+  // Enter and the button search now. The template's container may be a <form> (its
+  // submit event) or a <div role="search"> (Enter in the field, the button's click).
+  function submitNow(event) {
     event.preventDefault();
     window.clearTimeout(timer);
     if (meta) {
       lastRun = null;
       run();
     }
-  });
+  }
+  if (form.tagName === "FORM") {
+    form.addEventListener("submit", submitNow);
+  } else {
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.isComposing) {
+        submitNow(event);
+      }
+    });
+    var go = document.getElementById("search-go");
+    if (go) {
+      go.type = "button";
+      go.addEventListener("click", submitNow);
+    }
+  }
   input.addEventListener("input", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {
