@@ -1,0 +1,219 @@
+//! Measures the leak scanner on an already-built site, so its speed can be re-measured
+//! without rendering anything:
+//!
+//! ```sh
+//! target/release/gongkai build --root /tmp/gongkai-bench/corpus/county --out /tmp/scan-out
+//! cargo run --release --example scan_bench -- \
+//!     --root /tmp/gongkai-bench/corpus/county --out /tmp/scan-out [--private 20000] [--rounds 3]
+//! ```
+//!
+//! The scanner is built from the site at `--root` exactly as `gongkai build` builds it
+//! (load, check, model, `Scanner::new`). `--private N` adds N synthetic withheld values
+//! (reporter names and phones, as a register with 举报人 columns has) to measure the
+//! private-value automaton too. Every file under `--out` (except Pagefind's `pagefind/`,
+//! which is made after the scan) is read into memory first; then each round times
+//! `Scanner::scan_file` and `scan::html::active_content` file by file on one thread,
+//! and once more over all files with rayon, as the build does. The best round is
+//! reported, with CPU time (user + sys) of the whole process.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use gongkai::hazard::HazardRecord;
+use gongkai::pipeline::Pipeline;
+use gongkai::render::{OutputFile, RenderOptions};
+use gongkai::scan::{html, Scanner};
+use rayon::prelude::*;
+
+struct Args {
+    root: PathBuf,
+    out: PathBuf,
+    private: usize,
+    rounds: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut root = None;
+    let mut out = None;
+    let mut private = 0;
+    let mut rounds = 3;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} 后面缺少参数值"));
+        match arg.as_str() {
+            "--root" => root = Some(PathBuf::from(value()?)),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--private" => private = value()?.parse().map_err(|e| format!("--private：{e}"))?,
+            "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds：{e}"))?,
+            _ => return Err(format!("不认识的参数 {arg}")),
+        }
+    }
+    Ok(Args {
+        root: root.ok_or("请用 --root 指定网站文件夹")?,
+        out: out.ok_or("请用 --out 指定已生成的输出文件夹")?,
+        private,
+        rounds: rounds.max(1),
+    })
+}
+
+/// Every file under `dir` except `pagefind/`, with `/`-separated relative paths.
+fn read_output(dir: &Path) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("跳过无法读取的条目：{e}");
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let path = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if path.starts_with("pagefind/") {
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push(OutputFile {
+                path,
+                bytes,
+                source: None,
+            }),
+            Err(e) => eprintln!("跳过无法读取的文件 {}：{e}", entry.path().display()),
+        }
+    }
+    files
+}
+
+/// User + system CPU time of this process so far.
+fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may contain spaces) start after ") ".
+    let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+        return Duration::ZERO;
+    };
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    // Linux reports in clock ticks of 1/100 s on every common configuration.
+    Duration::from_millis(ticks * 10)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}\n用法：scan_bench --root 网站文件夹 --out 输出文件夹 [--private N] [--rounds N]");
+            std::process::exit(2);
+        }
+    };
+    let start = Instant::now();
+    let mut pipeline = Pipeline::new(&args.root, RenderOptions::new(&args.root));
+    let modelled = match pipeline.run_model() {
+        Ok(m) => m,
+        Err(findings) => {
+            eprintln!("网站 {} 有错误，无法建模：{findings:?}", args.root.display());
+            std::process::exit(1);
+        }
+    };
+    let site = &modelled.disclosure;
+    println!("model of {} in {:.2?}", args.root.display(), start.elapsed());
+
+    let start = Instant::now();
+    let scanner = if args.private == 0 {
+        Scanner::new(site)
+    } else {
+        let mut records: Vec<HazardRecord> = site
+            .months
+            .iter()
+            .flat_map(|m| m.entries.iter().map(|e| e.record.clone()))
+            .collect();
+        let n = records.len().max(1);
+        for i in 0..args.private {
+            if let Some(r) = records.get_mut(i % n) {
+                r.withheld.push(if i % 2 == 0 {
+                    format!("王{i}某某")
+                } else {
+                    format!("139{i:08}")
+                });
+            }
+        }
+        let refs: Vec<&HazardRecord> = records.iter().collect();
+        Scanner::from_parts(&site.config, &refs, &site.notices, &site.pages, &site.tasks)
+    };
+    println!(
+        "scanner with {} private values built in {:.2?}",
+        scanner.private_values(),
+        start.elapsed()
+    );
+
+    let start = Instant::now();
+    let files = read_output(&args.out);
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{} files, {mb:.1} MB read from {} in {:.2?}",
+        files.len(),
+        args.out.display(),
+        start.elapsed()
+    );
+
+    let mut best_leak = Duration::MAX;
+    let mut best_active = Duration::MAX;
+    let mut best_parallel = Duration::MAX;
+    let mut leaks = 0;
+    let mut unsafe_pages = 0;
+    for round in 1..=args.rounds {
+        let cpu = cpu_time();
+        let mut leak_time = Duration::ZERO;
+        let mut active_time = Duration::ZERO;
+        leaks = 0;
+        unsafe_pages = 0;
+        for file in &files {
+            let t = Instant::now();
+            leaks += scanner.scan_file(file).len();
+            leak_time += t.elapsed();
+            let t = Instant::now();
+            unsafe_pages += html::active_content(std::slice::from_ref(file)).len();
+            active_time += t.elapsed();
+        }
+        let serial_cpu = cpu_time().saturating_sub(cpu);
+        let cpu = cpu_time();
+        let t = Instant::now();
+        let parallel_leaks: usize = files
+            .par_iter()
+            .map(|f| {
+                scanner.scan_file(f).len() + html::active_content(std::slice::from_ref(f)).len()
+            })
+            .sum();
+        let parallel = t.elapsed();
+        let parallel_cpu = cpu_time().saturating_sub(cpu);
+        assert_eq!(parallel_leaks, leaks + unsafe_pages, "serial and parallel differ");
+        let serial = leak_time + active_time;
+        println!(
+            "round {round}: one thread {serial:.2?} (scan_file {leak_time:.2?}, active_content {active_time:.2?}; cpu {serial_cpu:.2?}) = {:.0} MB/s; rayon {} threads {parallel:.2?} wall, cpu {parallel_cpu:.2?} = {:.0} MB/s",
+            mb / serial.as_secs_f64(),
+            rayon::current_num_threads(),
+            mb / parallel.as_secs_f64()
+        );
+        best_leak = best_leak.min(leak_time);
+        best_active = best_active.min(active_time);
+        best_parallel = best_parallel.min(parallel);
+    }
+    println!(
+        "best: scan_file {best_leak:.2?} ({:.0} MB/s), active_content {best_active:.2?} ({:.0} MB/s), both {:.0} MB/s per core; rayon {best_parallel:.2?} wall; {leaks} leaks, {unsafe_pages} unsafe pages",
+        mb / best_leak.as_secs_f64(),
+        mb / best_active.as_secs_f64(),
+        mb / (best_leak + best_active).as_secs_f64(),
+    );
+}
