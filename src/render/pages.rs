@@ -17,6 +17,7 @@ mod notice;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -87,7 +88,7 @@ impl std::fmt::Debug for PageJob<'_> {
 }
 
 /// The top-level sections; the navigation marks the current one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Section {
     Home,
@@ -115,6 +116,8 @@ const NAV: [(Section, &str, &str); 7] = [
 struct NavItem {
     label: &'static str,
     path: &'static str,
+    /// `path` relative to the page.
+    href: String,
     current: bool,
 }
 
@@ -123,6 +126,8 @@ struct NavItem {
 pub struct Crumb {
     pub label: String,
     pub path: Option<String>,
+    /// `path` relative to the page (filled in by [`SiteContext::context`]).
+    pub href: Option<String>,
 }
 
 impl Crumb {
@@ -131,6 +136,7 @@ impl Crumb {
         Crumb {
             label: label.into(),
             path: Some(path.into()),
+            href: None,
         }
     }
 }
@@ -147,6 +153,8 @@ struct SiteInfo {
 struct PageLink {
     title: String,
     path: String,
+    /// `path` relative to the page.
+    href: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +182,10 @@ pub struct SiteContext<'a> {
     /// Each hazard's entry in the latest month it is listed in, by id (the model's
     /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
     latest_entries: HashMap<&'a str, &'a HazardEntry>,
+    /// The part of the context that is the same for every page with one root prefix
+    /// and section (site, navigation, hotline, footer, latest month), serialised once
+    /// and cloned per page instead of serialised again for each of tens of thousands.
+    bases: Mutex<HashMap<(String, Section), Context>>,
 }
 
 impl<'a> SiteContext<'a> {
@@ -201,6 +213,7 @@ impl<'a> SiteContext<'a> {
             .map(|p| PageLink {
                 title: p.title.clone(),
                 path: urls::page_path(&p.slug),
+                href: String::new(),
             })
             .collect();
         let mut latest_entries = HashMap::with_capacity(site.hazards.len());
@@ -212,6 +225,7 @@ impl<'a> SiteContext<'a> {
         }
         SiteContext {
             latest_entries,
+            bases: Mutex::new(HashMap::new()),
             site,
             info: SiteInfo {
                 title: site.config.title.clone(),
@@ -237,35 +251,23 @@ impl<'a> SiteContext<'a> {
         section: Section,
         crumbs: Vec<Crumb>,
     ) -> Context {
-        let root = if path == urls::NOT_FOUND {
-            // 404.html is served for missing URLs at any depth, so its links cannot be
-            // relative; use the path part of base_url when there is one.
-            base_path(&self.base_url)
-        } else {
-            urls::root_of(path)
-        };
+        let root = self.root_of(path);
         let mut trail = Vec::with_capacity(crumbs.len() + 2);
         if path != urls::HOME {
             trail.push(Crumb::link("首页", urls::HOME));
             trail.extend(crumbs);
         }
+        for crumb in &mut trail {
+            crumb.href = crumb.path.as_deref().map(|p| urls::href(&root, p));
+        }
         trail.push(Crumb {
             label: title.to_string(),
             path: None,
+            href: None,
         });
-        let nav: Vec<NavItem> = NAV
-            .iter()
-            .map(|&(s, label, p)| NavItem {
-                label,
-                path: p,
-                current: s == section,
-            })
-            .collect();
         let canonical = (!self.base_url.is_empty() && path != urls::NOT_FOUND)
             .then(|| urls::absolute(&self.base_url, path));
-        let mut ctx = Context::new();
-        ctx.insert("root", &root);
-        ctx.insert("site", &self.info);
+        let mut ctx = self.base(root, section);
         ctx.insert(
             "page",
             &PageInfo {
@@ -276,11 +278,62 @@ impl<'a> SiteContext<'a> {
                 section,
             },
         );
+        ctx
+    }
+
+    /// The prefix from `path` to the output root, for links.
+    pub fn root_of(&self, path: &str) -> String {
+        if path == urls::NOT_FOUND {
+            // 404.html is served for missing URLs at any depth, so its links cannot be
+            // relative; use the path part of base_url when there is one.
+            base_path(&self.base_url)
+        } else {
+            urls::root_of(path)
+        }
+    }
+
+    /// The shared part of the context of a page with prefix `root` in `section`,
+    /// made on first use and cloned after.
+    fn base(&self, root: String, section: Section) -> Context {
+        let key = (root, section);
+        if let Some(ctx) = self
+            .bases
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return ctx.clone();
+        }
+        let (root, section) = key;
+        let nav: Vec<NavItem> = NAV
+            .iter()
+            .map(|&(s, label, p)| NavItem {
+                label,
+                path: p,
+                href: urls::href(&root, p),
+                current: s == section,
+            })
+            .collect();
+        let footer_pages: Vec<PageLink> = self
+            .footer_pages
+            .iter()
+            .map(|p| PageLink {
+                href: urls::href(&root, &p.path),
+                ..p.clone()
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("root", &root);
+        ctx.insert("site", &self.info);
         ctx.insert("nav", &nav);
         ctx.insert("hotline", &self.hotline);
-        ctx.insert("footer_pages", &self.footer_pages);
+        ctx.insert("footer_pages", &footer_pages);
         ctx.insert("latest", &self.latest);
         ctx.insert("css", &urls::asset_path("site.css"));
+        self.bases
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((root, section), ctx.clone());
         ctx
     }
 

@@ -5,6 +5,8 @@
 //! targets as output paths (made relative per page by the `rel` filter). Views are
 //! built only from the published fields of a hazard; `withheld` is never touched.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -23,11 +25,13 @@ pub struct DateView {
 }
 
 impl DateView {
-    /// Formats `date` both ways.
+    /// Formats `date` both ways (plain integer formatting: chrono's `format` parses its
+    /// pattern on every call, and list pages format hundreds of thousands of dates).
     pub fn new(date: NaiveDate) -> Self {
+        let (y, m, d) = (date.year(), date.month(), date.day());
         DateView {
-            iso: date.format("%Y-%m-%d").to_string(),
-            zh: format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+            iso: format!("{y:04}-{m:02}-{d:02}"),
+            zh: format!("{y}年{m}月{d}日"),
         }
     }
 
@@ -37,110 +41,150 @@ impl DateView {
     }
 }
 
+/// A link with a label (neighbouring months, notices, task lists, the month a hazard
+/// was last listed in): the output path, and the link to it from the page it is on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub path: String,
+    /// `path` relative to the page, percent-encoded: print as `href="{{ l.href }}"`.
+    pub href: String,
+}
+
+impl Link {
+    /// A link to `path` from a page whose root prefix is `root`.
+    pub fn new(label: impl Into<String>, path: String, root: &str) -> Self {
+        Link {
+            label: label.into(),
+            href: urls::href(root, &path),
+            path,
+        }
+    }
+}
+
 /// One part of 五到位 and whether it is in place.
 #[derive(Debug, Clone, Serialize)]
-pub struct FiveView {
+pub struct FiveView<'a> {
     /// 措施, 责任, 资金, 时限, 预案
     pub label: &'static str,
     /// The value, formatted; `None` when missing.
-    pub value: Option<String>,
+    pub value: Option<Cow<'a, str>>,
 }
 
-/// A hazard as listed in one month, every published fact ready to print.
+/// A hazard as listed in one month, every published fact ready to print. Text is
+/// borrowed from the model (the view lives only while its page is rendered); links are
+/// given both as output paths (`path`, `locality_path`, `sector_path`) and as `href`s
+/// relative to the page the view is made for, so templates need no filter per row.
 #[derive(Debug, Clone, Serialize)]
-pub struct HazardView {
-    pub id: String,
+pub struct HazardView<'a> {
+    pub id: &'a str,
     /// Output path of the hazard page.
     pub path: String,
-    pub title: String,
-    pub unit: String,
-    pub locality: Option<String>,
+    /// Link to the hazard page from the current page.
+    pub href: String,
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub locality: Option<&'a str>,
     pub locality_path: Option<String>,
-    pub sector: Option<String>,
+    pub locality_href: Option<String>,
+    pub sector: Option<&'a str>,
     pub sector_path: Option<String>,
+    pub sector_href: Option<String>,
     pub level: Option<&'static str>,
     pub source: Option<&'static str>,
     pub supervised: bool,
-    pub supervisor: Option<String>,
-    pub basis: Option<String>,
+    pub supervisor: Option<&'a str>,
+    pub basis: Option<&'a str>,
     pub found: Option<DateView>,
-    pub measures: Option<String>,
-    pub owner: Option<String>,
+    pub measures: Option<&'a str>,
+    pub owner: Option<&'a str>,
     /// 万元, formatted without trailing zeros.
     pub funds: Option<String>,
     pub deadline: Option<DateView>,
     pub extended: Option<DateView>,
     pub effective_deadline: Option<DateView>,
-    pub plan: Option<String>,
+    pub plan: Option<&'a str>,
     /// 未整改, 整改中, 已整改, 已销号
     pub status: &'static str,
     /// CSS modifier: `not-started`, `in-progress`, `rectified`, `closed`.
     pub status_key: &'static str,
     pub is_open: bool,
-    pub progress: Option<String>,
+    pub progress: Option<&'a str>,
     pub done: Option<DateView>,
     pub closed: Option<DateView>,
-    pub approver: Option<String>,
-    pub notes: Option<String>,
+    pub approver: Option<&'a str>,
+    pub notes: Option<&'a str>,
     pub overdue_days: Option<i64>,
     pub days_left: Option<i64>,
     pub days_open: Option<i64>,
     /// All five parts in customary order.
-    pub five: Vec<FiveView>,
+    pub five: Vec<FiveView<'a>>,
     /// Labels of the missing parts.
     pub five_missing: Vec<&'static str>,
     pub five_complete: bool,
     pub is_new: bool,
+    /// The month the facts are from, where a list mixes months (village and sector
+    /// pages); absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<Link>,
 }
 
-impl HazardView {
-    /// The view of `entry`. Reads only published fields of the record.
-    pub fn new(entry: &HazardEntry) -> Self {
-        let r: &HazardRecord = &entry.record;
+impl<'a> HazardView<'a> {
+    /// The view of `entry` on a page whose root prefix is `root` ([`urls::root_of`]).
+    /// Reads only published fields of the record.
+    pub fn new(entry: &'a HazardEntry, root: &str) -> Self {
+        let r: &'a HazardRecord = &entry.record;
         let funds = r.funds.map(format_number);
+        let deadline = DateView::opt(r.deadline);
         let five = FivePart::ALL
             .into_iter()
             .map(|part| FiveView {
                 label: part.label(),
                 value: match part {
-                    FivePart::Measures => r.measures.clone(),
-                    FivePart::Owner => r.owner.clone(),
-                    FivePart::Funds => funds.as_ref().map(|f| format!("{f} 万元")),
-                    FivePart::Deadline => r.deadline.map(|d| DateView::new(d).zh),
-                    FivePart::Plan => r.plan.clone(),
+                    FivePart::Measures => r.measures.as_deref().map(Cow::Borrowed),
+                    FivePart::Owner => r.owner.as_deref().map(Cow::Borrowed),
+                    FivePart::Funds => funds.as_ref().map(|f| Cow::Owned(format!("{f} 万元"))),
+                    FivePart::Deadline => deadline.as_ref().map(|d| Cow::Owned(d.zh.clone())),
+                    FivePart::Plan => r.plan.as_deref().map(Cow::Borrowed),
                 },
             })
             .collect();
+        let path = urls::hazard_path(&r.id);
+        let locality_path = r.locality.as_deref().map(urls::village_path);
+        let sector_path = r.sector.as_deref().map(urls::sector_path);
         HazardView {
-            id: r.id.clone(),
-            path: urls::hazard_path(&r.id),
-            title: r.title.clone(),
-            unit: r.unit.clone(),
-            locality: r.locality.clone(),
-            locality_path: r.locality.as_deref().map(urls::village_path),
-            sector: r.sector.clone(),
-            sector_path: r.sector.as_deref().map(urls::sector_path),
+            id: &r.id,
+            href: urls::href(root, &path),
+            path,
+            title: &r.title,
+            unit: &r.unit,
+            locality: r.locality.as_deref(),
+            locality_href: locality_path.as_deref().map(|p| urls::href(root, p)),
+            locality_path,
+            sector: r.sector.as_deref(),
+            sector_href: sector_path.as_deref().map(|p| urls::href(root, p)),
+            sector_path,
             level: r.level.map(|l| l.label()),
             source: r.source.map(|s| s.label()),
             supervised: r.supervised,
-            supervisor: r.supervisor.clone(),
-            basis: r.basis.clone(),
+            supervisor: r.supervisor.as_deref(),
+            basis: r.basis.as_deref(),
             found: DateView::opt(r.found),
-            measures: r.measures.clone(),
-            owner: r.owner.clone(),
+            measures: r.measures.as_deref(),
+            owner: r.owner.as_deref(),
             funds,
-            deadline: DateView::opt(r.deadline),
+            deadline,
             extended: DateView::opt(r.extended),
             effective_deadline: DateView::opt(entry.effective_deadline),
-            plan: r.plan.clone(),
+            plan: r.plan.as_deref(),
             status: r.status.label(),
             status_key: status_key(r.status),
             is_open: r.status.is_open(),
-            progress: r.progress.clone(),
+            progress: r.progress.as_deref(),
             done: DateView::opt(r.done),
             closed: DateView::opt(r.closed),
-            approver: r.approver.clone(),
-            notes: r.notes.clone(),
+            approver: r.approver.as_deref(),
+            notes: r.notes.as_deref(),
             overdue_days: entry.overdue_days,
             days_left: entry.days_left,
             days_open: entry.days_open,
@@ -148,6 +192,85 @@ impl HazardView {
             five_missing: entry.five_missing.iter().map(|p| p.label()).collect(),
             five_complete: entry.five_missing.is_empty(),
             is_new: entry.is_new,
+            month: None,
+        }
+    }
+}
+
+/// A hazard as one row of a long list (`hazard_table.html`: month lists, village and
+/// sector pages): the fields of [`HazardView`] the table prints, under the same names,
+/// and nothing else. A county's lists hold some 170,000 rows; every field a row carries
+/// is serialised, looked up and freed once per row, so the rows carry only these.
+#[derive(Debug, Clone, Serialize)]
+pub struct HazardRow<'a> {
+    pub id: &'a str,
+    /// Output path of the hazard page.
+    pub path: String,
+    /// Link to the hazard page from the current page.
+    pub href: String,
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub locality: Option<&'a str>,
+    pub locality_href: Option<String>,
+    pub sector: Option<&'a str>,
+    pub sector_href: Option<String>,
+    pub level: Option<&'static str>,
+    pub source: Option<&'static str>,
+    pub supervised: bool,
+    pub supervisor: Option<&'a str>,
+    /// The original deadline: given only beside an extension, the one place a list
+    /// prints it (`effective_deadline` is the deadline that counts).
+    pub deadline: Option<DateView>,
+    pub extended: Option<DateView>,
+    pub effective_deadline: Option<DateView>,
+    pub status: &'static str,
+    pub status_key: &'static str,
+    pub is_open: bool,
+    pub overdue_days: Option<i64>,
+    pub days_left: Option<i64>,
+    pub is_new: bool,
+    /// The month the facts are from, where a list mixes months (village and sector
+    /// pages); absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<Link>,
+}
+
+impl<'a> HazardRow<'a> {
+    /// The row of `entry` on a page whose root prefix is `root`.
+    pub fn new(entry: &'a HazardEntry, root: &str) -> Self {
+        let r: &'a HazardRecord = &entry.record;
+        let path = urls::hazard_path(&r.id);
+        HazardRow {
+            id: &r.id,
+            href: urls::href(root, &path),
+            path,
+            title: &r.title,
+            unit: &r.unit,
+            locality: r.locality.as_deref(),
+            locality_href: r
+                .locality
+                .as_deref()
+                .map(|v| urls::href(root, &urls::village_path(v))),
+            sector: r.sector.as_deref(),
+            sector_href: r
+                .sector
+                .as_deref()
+                .map(|s| urls::href(root, &urls::sector_path(s))),
+            level: r.level.map(|l| l.label()),
+            source: r.source.map(|s| s.label()),
+            supervised: r.supervised,
+            supervisor: r.supervisor.as_deref(),
+            // The original deadline is printed only beside an extension.
+            deadline: r.extended.and(r.deadline).map(DateView::new),
+            extended: DateView::opt(r.extended),
+            effective_deadline: DateView::opt(entry.effective_deadline),
+            status: r.status.label(),
+            status_key: status_key(r.status),
+            is_open: r.status.is_open(),
+            overdue_days: entry.overdue_days,
+            days_left: entry.days_left,
+            is_new: entry.is_new,
+            month: None,
         }
     }
 }
@@ -164,7 +287,7 @@ pub fn status_key(status: Status) -> &'static str {
 
 /// Orders hazards for village and sector pages: open first (most overdue first), then
 /// rectified, then closed; ties by id.
-pub fn open_first(a: &HazardView, b: &HazardView) -> std::cmp::Ordering {
+pub fn open_first(a: &HazardView<'_>, b: &HazardView<'_>) -> std::cmp::Ordering {
     let rank = |h: &HazardView| {
         (
             !h.is_open,
@@ -292,6 +415,8 @@ pub fn page_count(total: usize) -> usize {
 pub struct PagerLink {
     pub number: usize,
     pub path: String,
+    /// `path` relative to the current page.
+    pub href: String,
     pub current: bool,
 }
 
@@ -304,6 +429,9 @@ pub struct PagerView {
     pub total_pages: usize,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// `prev` and `next` relative to the current page.
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
     pub pages: Vec<PagerLink>,
     /// 1-based numbers of the first and last row shown, and of all rows.
     pub first_row: usize,
@@ -313,10 +441,12 @@ pub struct PagerView {
 
 impl PagerView {
     /// The pager of page `current` of a list of `total_rows`, whose page `n` is at
-    /// `path_of(n)`. `None` when the list fits on one page.
+    /// `path_of(n)`, on a page whose root prefix is `root`. `None` when the list fits
+    /// on one page.
     pub fn new(
         current: usize,
         total_rows: usize,
+        root: &str,
         path_of: impl Fn(usize) -> String,
     ) -> Option<Self> {
         let total_pages = page_count(total_rows);
@@ -325,16 +455,24 @@ impl PagerView {
         }
         let current = current.clamp(1, total_pages);
         let rows = page_range(total_rows, current);
+        let prev = (current > 1).then(|| path_of(current - 1));
+        let next = (current < total_pages).then(|| path_of(current + 1));
         Some(PagerView {
             current,
             total_pages,
-            prev: (current > 1).then(|| path_of(current - 1)),
-            next: (current < total_pages).then(|| path_of(current + 1)),
+            prev_href: prev.as_deref().map(|p| urls::href(root, p)),
+            next_href: next.as_deref().map(|p| urls::href(root, p)),
+            prev,
+            next,
             pages: (1..=total_pages)
-                .map(|number| PagerLink {
-                    number,
-                    path: path_of(number),
-                    current: number == current,
+                .map(|number| {
+                    let path = path_of(number);
+                    PagerLink {
+                        number,
+                        href: urls::href(root, &path),
+                        path,
+                        current: number == current,
+                    }
                 })
                 .collect(),
             first_row: rows.start + 1,
@@ -446,14 +584,16 @@ mod tests {
         assert_eq!(page_count(LIST_PAGE_ROWS + 1), 2);
         assert_eq!(page_range(450, 3), 400..450);
         assert_eq!(page_range(450, 9), 450..450);
-        assert!(PagerView::new(1, LIST_PAGE_ROWS, |n| n.to_string()).is_none());
-        let pager = PagerView::new(2, 450, |n| format!("p{n}")).unwrap();
+        assert!(PagerView::new(1, LIST_PAGE_ROWS, "", |n| n.to_string()).is_none());
+        let pager = PagerView::new(2, 450, "../", |n| format!("p/{n}")).unwrap();
         assert_eq!(pager.total_pages, 3);
-        assert_eq!(pager.prev.as_deref(), Some("p1"));
-        assert_eq!(pager.next.as_deref(), Some("p3"));
+        assert_eq!(pager.prev.as_deref(), Some("p/1"));
+        assert_eq!(pager.next.as_deref(), Some("p/3"));
+        assert_eq!(pager.next_href.as_deref(), Some("../p/3"));
+        assert_eq!(pager.pages[0].href, "../p/1");
         assert_eq!((pager.first_row, pager.last_row), (201, 400));
         assert!(pager.pages[1].current && !pager.pages[0].current);
-        let last = PagerView::new(3, 450, |n| format!("p{n}")).unwrap();
+        let last = PagerView::new(3, 450, "", |n| format!("p{n}")).unwrap();
         assert_eq!((last.next, last.last_row), (None, 450));
     }
 

@@ -6,38 +6,25 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::month::Link;
 use super::{Crumb, PageJob, Section, SiteContext};
-use crate::hazard::HazardRecord;
-use crate::hazard::Status;
+use crate::hazard::{HazardRecord, Status, YearMonth};
 use crate::model::HazardEntry;
 use crate::model::{GroupStats, HazardHistory};
 use crate::render::urls;
 use crate::render::views::{
-    page_count, page_range, status_key, DateView, GroupView, HazardView, PagerView,
+    page_count, page_range, status_key, DateView, GroupView, HazardRow, HazardView, Link, PagerView,
 };
 
 /// The name used for hazards whose 所在村 or 行业领域 is blank (the model's word).
 const UNFILLED: &str = "未填写";
 
-/// A hazard as last listed, with the month it was last listed in.
-#[derive(Debug, Clone, Serialize)]
-struct LatestHazard {
-    #[serde(flatten)]
-    hazard: HazardView,
-    /// The month the facts are from.
-    month: Link,
-    /// Listed in the latest month (not closed and gone).
-    current: bool,
-}
-
 /// One month of a hazard's history.
 #[derive(Debug, Clone, Serialize)]
-struct HistoryRow {
+struct HistoryRow<'a> {
     month: Link,
     status: &'static str,
     status_key: &'static str,
-    progress: Option<String>,
+    progress: Option<&'a str>,
     effective_deadline: Option<DateView>,
     overdue_days: Option<i64>,
     done: Option<DateView>,
@@ -55,18 +42,22 @@ struct GroupSummary {
     latest: Option<GroupView>,
 }
 
-/// The latest entry of `history` as a view, with the month it is from.
-fn latest_view(ctx: &SiteContext, history: &HazardHistory) -> Option<LatestHazard> {
-    let site = ctx.site;
+/// The latest entry of `history` as a view on a page with prefix `root`, with the
+/// month it is from.
+fn latest_view<'a>(
+    ctx: &SiteContext<'a>,
+    history: &HazardHistory,
+    root: &str,
+) -> Option<HazardView<'a>> {
     let entry = ctx.latest_entry(&history.id)?;
-    Some(LatestHazard {
-        hazard: HazardView::new(entry),
-        month: Link {
-            label: history.latest_month.to_chinese(),
-            path: urls::month_path(history.latest_month),
-        },
-        current: Some(history.latest_month) == site.latest().map(|m| m.month),
-    })
+    let mut view = HazardView::new(entry, root);
+    view.month = Some(month_link(history.latest_month, root));
+    Some(view)
+}
+
+/// A link to the page of `month`.
+fn month_link(month: YearMonth, root: &str) -> Link {
+    Link::new(month.to_chinese(), urls::month_path(month), root)
 }
 
 /// Hazard, village and sector pages.
@@ -97,37 +88,40 @@ pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
 }
 
 fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
-    let Some(view) = latest_view(ctx, history) else {
+    let path = urls::hazard_path(&history.id);
+    let root = urls::root_of(&path);
+    let Some(mut hazard) = latest_view(ctx, history, &root) else {
         // Filtered out in `pages`: every history listed has its latest entry.
         return Context::new();
     };
-    let h = &view.hazard;
-    let title = format!("{} {}", h.id, h.title);
+    let as_of = hazard
+        .month
+        .take()
+        .unwrap_or_else(|| month_link(history.latest_month, &root));
+    let current = Some(history.latest_month) == ctx.site.latest().map(|m| m.month);
+    let title = format!("{} {}", hazard.id, hazard.title);
     let crumbs = vec![
         Crumb::link("每月公开", urls::DISCLOSURE),
-        Crumb::link(view.month.label.clone(), view.month.path.clone()),
+        Crumb::link(as_of.label.clone(), as_of.path.clone()),
     ];
-    let mut c = ctx.context(&h.path, &title, Section::Disclosure, crumbs);
+    let mut c = ctx.context(&path, &title, Section::Disclosure, crumbs);
     let rows: Vec<HistoryRow> = history
         .points
         .iter()
         .map(|p| HistoryRow {
-            month: Link {
-                label: p.month.to_chinese(),
-                path: urls::month_path(p.month),
-            },
+            month: month_link(p.month, &root),
             status: p.status.label(),
             status_key: status_key(p.status),
-            progress: p.progress.clone(),
+            progress: p.progress.as_deref(),
             effective_deadline: DateView::opt(p.effective_deadline),
             overdue_days: p.overdue_days,
             done: DateView::opt(p.done),
             closed: DateView::opt(p.closed),
         })
         .collect();
-    c.insert("hazard", &view.hazard);
-    c.insert("as_of", &view.month);
-    c.insert("current", &view.current);
+    c.insert("hazard", &hazard);
+    c.insert("as_of", &as_of);
+    c.insert("current", &current);
     c.insert("history", &rows);
     c
 }
@@ -239,12 +233,18 @@ fn group_pages<'a>(
                 "group.html",
                 what,
                 move |ctx| {
-                    let hazards: Vec<LatestHazard> = members[page_range(members.len(), n)]
+                    let root = urls::root_of(&page_path);
+                    let hazards: Vec<HazardRow> = members[page_range(members.len(), n)]
                         .iter()
-                        .filter_map(|h| latest_view(ctx, h))
+                        .filter_map(|h| {
+                            let mut row = HazardRow::new(ctx.latest_entry(&h.id)?, &root);
+                            row.month = Some(month_link(h.latest_month, &root));
+                            Some(row)
+                        })
                         .collect();
-                    let pager =
-                        PagerView::new(n, members.len(), |k| urls::list_page_path(&first, k));
+                    let pager = PagerView::new(n, members.len(), &root, |k| {
+                        urls::list_page_path(&first, k)
+                    });
                     let title = if n == 1 {
                         name.clone()
                     } else {

@@ -13,8 +13,8 @@ use crate::model::{AnnexRow, Disclosure, FoundRectified, MonthReport};
 use crate::render::charts::{bar_chart, BarChart, Series};
 use crate::render::urls;
 use crate::render::views::{
-    page_count, page_range, status_key, DateView, GroupView, HazardView, MonthSummary, PagerView,
-    LIST_PAGE_ROWS,
+    page_count, page_range, status_key, DateView, GroupView, HazardRow, HazardView, Link,
+    MonthSummary, PagerView, LIST_PAGE_ROWS,
 };
 
 /// How many months the trend chart on the home and disclosure pages shows.
@@ -23,13 +23,6 @@ const TREND_MONTHS: usize = 12;
 const HOME_OVERDUE: usize = 10;
 /// How many notices the home page lists.
 const HOME_NOTICES: usize = 6;
-
-/// A link with a label (neighbouring months, notices, task lists).
-#[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub label: String,
-    pub path: String,
-}
 
 /// A notice in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +75,8 @@ struct ChangeItem {
     id: String,
     title: String,
     path: String,
+    /// `path` relative to the month page.
+    href: String,
 }
 
 /// The hazards of one kind of change: at most [`LIST_PAGE_ROWS`] named, `more` counted
@@ -142,22 +137,20 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
     let mut notices = notice_items(site);
     let has_more_notices = notices.len() > HOME_NOTICES;
     notices.truncate(HOME_NOTICES);
+    let root = urls::root_of(urls::HOME);
     let tasks: Vec<Link> = site
         .tasks
         .iter()
-        .map(|t| Link {
-            label: t.title.clone(),
-            path: urls::task_path(&t.slug),
-        })
+        .map(|t| Link::new(t.title.clone(), urls::task_path(&t.slug), &root))
         .collect();
-    let overdue: Vec<HazardView> = site
+    let overdue: Vec<HazardRow> = site
         .latest()
         .map(|m| {
-            let mut v: Vec<HazardView> = m
+            let mut v: Vec<HazardRow> = m
                 .entries
                 .iter()
                 .filter(|e| e.is_overdue())
-                .map(HazardView::new)
+                .map(|e| HazardRow::new(e, &root))
                 .collect();
             v.sort_by(|a, b| {
                 b.overdue_days
@@ -247,17 +240,20 @@ fn list_page(report: &MonthReport, n: usize) -> PageJob<'_> {
     )
 }
 
-/// The pager of a month's hazard list, on page `n`.
-fn list_pager(report: &MonthReport, n: usize) -> Option<PagerView> {
+/// The pager of a month's hazard list, on page `n` (whose root prefix is `root`).
+fn list_pager(report: &MonthReport, n: usize, root: &str) -> Option<PagerView> {
     let first = urls::month_path(report.month);
-    PagerView::new(n, report.entries.len(), |k| urls::list_page_path(&first, k))
+    PagerView::new(n, report.entries.len(), root, |k| {
+        urls::list_page_path(&first, k)
+    })
 }
 
 /// The context of page `n` (2 or later) of a month's hazard list.
 fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
     let summary = MonthSummary::new(report);
-    let pager = list_pager(report, n);
     let path = urls::list_page_path(&summary.path, n);
+    let root = urls::root_of(&path);
+    let pager = list_pager(report, n, &root);
     let title = format!("{}重大事故隐患清单（第 {n} 页）", report.month.to_chinese());
     let mut c = ctx.context(
         &path,
@@ -268,9 +264,9 @@ fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
             Crumb::link(summary.label.clone(), summary.path.clone()),
         ],
     );
-    let hazards: Vec<HazardView> = report.entries[page_range(report.entries.len(), n)]
+    let hazards: Vec<HazardRow> = report.entries[page_range(report.entries.len(), n)]
         .iter()
-        .map(HazardView::new)
+        .map(|e| HazardRow::new(e, &root))
         .collect();
     c.insert("month", &summary);
     c.insert("hazards", &hazards);
@@ -307,6 +303,7 @@ fn month_context(
 ) -> Context {
     let summary = MonthSummary::new(report);
     let path = summary.path.clone();
+    let root = urls::root_of(&path);
     let title = format!("{}重大事故隐患信息公开", report.month.to_chinese());
     let mut c = ctx.context(
         &path,
@@ -317,15 +314,15 @@ fn month_context(
     // A long month shows the first page of its list here (the rest on list pages) and
     // the first rows of the progress and results tables: views are made only for rows
     // that are printed.
-    let hazards: Vec<HazardView> = report.entries[page_range(report.entries.len(), 1)]
+    let hazards: Vec<HazardRow> = report.entries[page_range(report.entries.len(), 1)]
         .iter()
-        .map(HazardView::new)
+        .map(|e| HazardRow::new(e, &root))
         .collect();
     let open_all = open_in_order(report);
     let open: Vec<HazardView> = open_all
         .iter()
         .take(LIST_PAGE_ROWS)
-        .map(|e| HazardView::new(e))
+        .map(|e| HazardView::new(e, &root))
         .collect();
     let results_count = report.entries.len() - open_all.len();
     let results: Vec<HazardView> = report
@@ -333,7 +330,7 @@ fn month_context(
         .iter()
         .filter(|e| !e.record.status.is_open())
         .take(LIST_PAGE_ROWS)
-        .map(HazardView::new)
+        .map(|e| HazardView::new(e, &root))
         .collect();
     let stats = &report.stats;
     let annex: Vec<AnnexView> = stats.annex.iter().map(AnnexView::new).collect();
@@ -369,21 +366,18 @@ fn month_context(
             rows: f.rows,
         })
         .collect();
-    let link = |m: &MonthReport| Link {
-        label: m.month.to_chinese(),
-        path: urls::month_path(m.month),
-    };
+    let link = |m: &MonthReport| Link::new(m.month.to_chinese(), urls::month_path(m.month), &root);
     c.insert("month", &summary);
     c.insert("prev", &prev.map(link));
     c.insert("next", &next.map(link));
     c.insert("hazards", &hazards);
     c.insert("hazard_count", &report.entries.len());
-    c.insert("pager", &list_pager(report, 1));
+    c.insert("pager", &list_pager(report, 1, &root));
     c.insert("open", &open);
     c.insert("open_count", &open_all.len());
     c.insert("results", &results);
     c.insert("results_count", &results_count);
-    c.insert("changes", &changes(ctx, report, prev));
+    c.insert("changes", &changes(ctx, report, prev, &root));
     c.insert("annex", &annex);
     c.insert("unknown_source", &(unknown.found > 0).then_some(unknown));
     c.insert("by_status", &by_status);
@@ -395,7 +389,12 @@ fn month_context(
     c
 }
 
-fn changes(ctx: &SiteContext, report: &MonthReport, prev: Option<&MonthReport>) -> ChangesView {
+fn changes(
+    ctx: &SiteContext,
+    report: &MonthReport,
+    prev: Option<&MonthReport>,
+    root: &str,
+) -> ChangesView {
     // Titles by id: this month's entries win over last month's (a hazard that left is
     // only in last month's register), then the hazard's latest listing.
     let mut titles: HashMap<&str, &str> = HashMap::new();
@@ -416,10 +415,12 @@ fn changes(ctx: &SiteContext, report: &MonthReport, prev: Option<&MonthReport>) 
                     .copied()
                     .or_else(|| ctx.latest_entry(id).map(|e| e.record.title.as_str()))
                     .unwrap_or_default();
+                let path = urls::hazard_path(id);
                 ChangeItem {
                     id: id.clone(),
                     title: title.to_string(),
-                    path: urls::hazard_path(id),
+                    href: urls::href(root, &path),
+                    path,
                 }
             })
             .collect();
