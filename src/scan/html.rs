@@ -5,16 +5,27 @@
 //! the reader sees it. [`active_content`] finds what could run in a reader's browser:
 //! inline `<script>`, event-handler attributes, `javascript:`/`vbscript:`/`data:`
 //! links, frames, objects and forms; and a page without the Content-Security-Policy.
+//!
+//! Both run over every page of a build, so they work on bytes: text between markup is
+//! copied in runs found with a byte table, tags are delimited with `memchr`, and
+//! attributes are borrowed from the page rather than collected.
+
+use memchr::{memchr, memchr3};
 
 use crate::check::Finding;
 use crate::render::OutputFile;
 
 /// Files scanned as markup.
 pub fn is_markup(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
     [".html", ".htm", ".xml", ".svg"]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|ext| ends_with_ignore_case(path, ext))
+}
+
+/// `path` ends with `ext` (ASCII, lower-case), in any case.
+pub(crate) fn ends_with_ignore_case(path: &str, ext: &str) -> bool {
+    let (p, e) = (path.as_bytes(), ext.as_bytes());
+    p.len() >= e.len() && p[p.len() - e.len()..].eq_ignore_ascii_case(e)
 }
 
 /// Tags that do not separate words: their removal joins the text on both sides.
@@ -31,77 +42,180 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Bytes where text stops being copied as it is: markup, references, and the lead
+/// bytes of the invisible characters (U+00AD `C2`, U+200B–U+2060 `E2`, U+FEFF `EF`).
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'&' as usize] = true;
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// The text of `bytes` as displayed: inline tags removed, other tags and comments
 /// replaced by a space, character references decoded, invisible characters dropped.
 /// `None` when the file is not UTF-8.
 pub fn visible_text(bytes: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let mut out = String::with_capacity(text.len() / 2);
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        match c {
-            '<' => {
-                let (name, len) = tag_at(rest);
-                if !INLINE_TAGS.contains(&name.as_str()) {
-                    out.push(' ');
-                }
-                rest = &rest[len..];
-            }
-            '&' => {
-                let (decoded, len) = reference_at(rest);
-                if let Some(d) = decoded.filter(|d| !is_invisible(*d)) {
-                    out.push(d);
-                }
-                rest = &rest[len..];
-            }
-            c => {
-                if !is_invisible(c) {
-                    out.push(c);
-                }
-                rest = &rest[c.len_utf8()..];
-            }
-        }
-    }
-    Some(out)
+    let mut out = Vec::with_capacity(text.len() / 2);
+    visible_text_into(text, &mut out);
+    String::from_utf8(out).ok()
 }
 
-/// The lower-case name of the tag at the start of `s` (which starts with `<`) and the
-/// length up to and including its `>` (or the end of `s`). Comments have the name `!`.
-fn tag_at(s: &str) -> (String, usize) {
-    if s.starts_with("<!--") {
-        let len = s.find("-->").map_or(s.len(), |i| i + 3);
-        return ("!".to_string(), len);
-    }
-    let body = s[1..].trim_start_matches('/');
-    let name: String = body
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if name.is_empty() && !body.starts_with('!') {
-        // A lone `<` (cannot occur in escaped output): keep scanning after it.
-        return (String::new(), 1);
-    }
-    let mut quote = None;
-    for (i, c) in s.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return (name, i + 1),
-            _ => {}
+/// [`visible_text`] appended to `out` (a buffer the caller reuses from page to page).
+/// What is appended is always UTF-8.
+pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| SPECIAL[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'<' => {
+                let tag = tag_at(&bytes[i..]);
+                if !tag.is_inline(&bytes[i..]) {
+                    out.push(b' ');
+                }
+                i += tag.len;
+            }
+            b'&' => {
+                let (decoded, len) = reference_at(&text[i..]);
+                if let Some(d) = decoded.filter(|d| !is_invisible(*d)) {
+                    out.extend_from_slice(d.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                i += len;
+            }
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                let len = c.len_utf8();
+                if !is_invisible(c) {
+                    out.extend_from_slice(&bytes[i..i + len]);
+                }
+                i += len;
+            }
         }
     }
-    (name, s.len())
+}
+
+/// A tag at some position of a page: its name (a range of the bytes it was read from)
+/// and its length up to and including its `>` (or the end of the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tag {
+    kind: TagKind,
+    /// Byte range of the name (ASCII letters and digits after `<` and any `/`).
+    name: (usize, usize),
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// `<!-- … -->`.
+    Comment,
+    /// A `<` that starts no tag (cannot occur in escaped output).
+    Lone,
+    /// An element, a closing tag or a declaration (`<!DOCTYPE …>`, empty name).
+    Element,
+}
+
+impl Tag {
+    /// The name as written (not lower-cased); empty for comments and lone `<`.
+    fn name<'a>(&self, s: &'a [u8]) -> &'a [u8] {
+        &s[self.name.0..self.name.1]
+    }
+
+    /// The name is `name` (lower-case ASCII), in any case.
+    fn is(&self, s: &[u8], name: &str) -> bool {
+        self.kind == TagKind::Element && self.name(s).eq_ignore_ascii_case(name.as_bytes())
+    }
+
+    /// Inline formatting: removed from the visible text without a space.
+    fn is_inline(&self, s: &[u8]) -> bool {
+        self.kind == TagKind::Element && {
+            let name = self.name(s);
+            name.len() <= 6
+                && INLINE_TAGS
+                    .iter()
+                    .any(|t| name.eq_ignore_ascii_case(t.as_bytes()))
+        }
+    }
+}
+
+/// The tag at the start of `s` (which starts with `<`). Quoted attribute values may
+/// contain `>`.
+fn tag_at(s: &[u8]) -> Tag {
+    if s.starts_with(b"<!--") {
+        let len = memchr::memmem::find(s, b"-->").map_or(s.len(), |i| i + 3);
+        return Tag {
+            kind: TagKind::Comment,
+            name: (0, 0),
+            len,
+        };
+    }
+    let mut body = 1;
+    while s.get(body) == Some(&b'/') {
+        body += 1;
+    }
+    let mut name_end = body;
+    while s.get(name_end).is_some_and(u8::is_ascii_alphanumeric) {
+        name_end += 1;
+    }
+    if name_end == body && s.get(body) != Some(&b'!') {
+        return Tag {
+            kind: TagKind::Lone,
+            name: (0, 0),
+            len: 1,
+        };
+    }
+    let mut i = 1;
+    let len = loop {
+        let Some(at) = memchr3(b'>', b'"', b'\'', &s[i..]) else {
+            break s.len();
+        };
+        let at = i + at;
+        match s[at] {
+            b'>' => break at + 1,
+            quote => match memchr(quote, &s[at + 1..]) {
+                Some(close) => i = at + 1 + close + 1,
+                None => break s.len(),
+            },
+        }
+    };
+    Tag {
+        kind: TagKind::Element,
+        name: (body, name_end),
+        len,
+    }
 }
 
 /// The character a reference at the start of `s` (which starts with `&`) stands for,
 /// and its length. Unknown references are kept as a `&`.
 fn reference_at(s: &str) -> (Option<char>, usize) {
-    let end = s[1..]
-        .char_indices()
-        .take(12)
-        .find(|(_, c)| *c == ';')
-        .map(|(i, _)| i + 1);
+    // The `;` must come within the next 12 characters.
+    let bytes = s.as_bytes();
+    let mut end = None;
+    let mut chars = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        chars += 1;
+        if chars > 12 {
+            break;
+        }
+        if b == b';' {
+            end = Some(i);
+            break;
+        }
+    }
     let Some(end) = end else {
         return (Some('&'), 1);
     };
@@ -146,53 +260,14 @@ const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "d
 pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for file in files {
-        let lower = file.path.to_ascii_lowercase();
-        if !(lower.ends_with(".html") || lower.ends_with(".htm")) {
+        if !(ends_with_ignore_case(&file.path, ".html") || ends_with_ignore_case(&file.path, ".htm"))
+        {
             continue;
         }
         let Ok(text) = std::str::from_utf8(&file.bytes) else {
             continue;
         };
-        let mut problems: Vec<String> = Vec::new();
-        let mut has_csp = false;
-        let mut rest = text;
-        while let Some(at) = rest.find('<') {
-            rest = &rest[at..];
-            let (name, len) = tag_at(rest);
-            let tag = &rest[..len];
-            let tag_lower = tag.to_ascii_lowercase();
-            if name == "meta" && tag_lower.contains("content-security-policy") {
-                has_csp = true;
-            }
-            if name == "script" && !tag.starts_with("</") && !has_attribute(&tag_lower, "src") {
-                problems.push("内嵌脚本 <script>".to_string());
-            }
-            if FORBIDDEN_TAGS.contains(&name.as_str()) && !tag.starts_with("</") {
-                problems.push(format!("不允许的元素 <{name}>"));
-            }
-            if name == "meta" && tag_lower.contains("http-equiv=\"refresh\"") {
-                problems.push("自动跳转 <meta http-equiv=\"refresh\">".to_string());
-            }
-            if !name.is_empty() && name != "!" {
-                for attr in attributes(&tag_lower) {
-                    if attr.0.starts_with("on") && attr.0.len() > 2 {
-                        problems.push(format!("事件处理属性 {}", attr.0));
-                    }
-                    if attr.0 == "style" && hides_text(&attr.1) {
-                        problems.push("隐藏文字的内联样式".to_string());
-                    }
-                    let value: String = attr.1.chars().filter(|c| !c.is_whitespace()).collect();
-                    if FORBIDDEN_SCHEMES.iter().any(|s| value.starts_with(s)) {
-                        problems.push(format!(
-                            "可执行的链接 {}=\"{}…\"",
-                            attr.0,
-                            truncate(&value, 16)
-                        ));
-                    }
-                }
-            }
-            rest = &rest[len.max(1)..];
-        }
+        let (mut problems, has_csp) = page_problems(text);
         if !has_csp {
             problems.push("缺少 Content-Security-Policy（meta 标签）".to_string());
         }
@@ -212,12 +287,99 @@ pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
     findings
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
+/// The problems of one page, tag by tag in page order, and whether it carries the
+/// Content-Security-Policy. Nothing is allocated for a tag without a problem except a
+/// `<meta>`.
+fn page_problems(text: &str) -> (Vec<String>, bool) {
+    let bytes = text.as_bytes();
+    let mut problems: Vec<String> = Vec::new();
+    let mut has_csp = false;
+    let mut pos = 0;
+    while let Some(at) = memchr(b'<', &bytes[pos..]) {
+        let start = pos + at;
+        let rest = &bytes[start..];
+        let tag = tag_at(rest);
+        let tag_text = &text[start..start + tag.len];
+        let closing = tag_text.starts_with("</");
+        if tag.is(rest, "meta") {
+            let lower = tag_text.to_ascii_lowercase();
+            if lower.contains("content-security-policy") {
+                has_csp = true;
+            }
+            if lower.contains("http-equiv=\"refresh\"") {
+                problems.push("自动跳转 <meta http-equiv=\"refresh\">".to_string());
+            }
+        }
+        if tag.is(rest, "script")
+            && !closing
+            && !attributes(tag_text).any(|(n, _)| n.eq_ignore_ascii_case("src"))
+        {
+            problems.push("内嵌脚本 <script>".to_string());
+        }
+        if !closing {
+            if let Some(name) = FORBIDDEN_TAGS.iter().find(|t| tag.is(rest, t)) {
+                problems.push(format!("不允许的元素 <{name}>"));
+            }
+        }
+        if tag.kind == TagKind::Element && tag.name.1 > tag.name.0 {
+            for (name, value) in attributes(tag_text) {
+                attribute_problems(name, value, &mut problems);
+            }
+        }
+        pos = start + tag.len.max(1);
+    }
+    (problems, has_csp)
 }
 
-fn has_attribute(tag: &str, name: &str) -> bool {
-    attributes(tag).iter().any(|(n, _)| n == name)
+/// Event handlers, hiding styles and executable URLs in one attribute.
+fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
+    let name_bytes = name.as_bytes();
+    if name_bytes.len() > 2 && name_bytes[..2].eq_ignore_ascii_case(b"on") {
+        problems.push(format!("事件处理属性 {}", name.to_ascii_lowercase()));
+    }
+    // Values are compared lower-cased, with character references decoded (in that
+    // order: `&#106;avascript:`).
+    let decoded = || decode_references(&value.to_ascii_lowercase());
+    if name.eq_ignore_ascii_case("style") && hides_text(&decoded()) {
+        problems.push("隐藏文字的内联样式".to_string());
+    }
+    if value.contains('&') || starts_with_scheme(value) {
+        let value: String = decoded().chars().filter(|c| !c.is_whitespace()).collect();
+        if FORBIDDEN_SCHEMES.iter().any(|s| value.starts_with(s)) {
+            problems.push(format!(
+                "可执行的链接 {}=\"{}…\"",
+                name.to_ascii_lowercase(),
+                truncate(&value, 16)
+            ));
+        }
+    }
+}
+
+/// A value without references starts with a forbidden scheme (whitespace ignored, any
+/// case), checked without allocating: the longest scheme is 16 bytes.
+fn starts_with_scheme(value: &str) -> bool {
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    for c in value.chars().filter(|c| !c.is_whitespace()) {
+        let mut buf = [0; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            if n == head.len() {
+                break;
+            }
+            head[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        if n == head.len() {
+            break;
+        }
+    }
+    FORBIDDEN_SCHEMES
+        .iter()
+        .any(|s| head[..n].starts_with(s.as_bytes()))
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
 }
 
 /// `display:none`, `visibility:hidden`, zero font size, or text moved off-screen.
@@ -234,69 +396,82 @@ fn hides_text(style: &str) -> bool {
     .any(|p| s.contains(p))
 }
 
-/// The attributes of a tag (`<a href="x" onclick=y>`), names lower-case.
-fn attributes(tag: &str) -> Vec<(String, String)> {
+/// The attributes of a tag (`<a href="x" onclick=y>`) as written: names and values
+/// borrowed from the tag, not lower-cased, references not decoded.
+fn attributes(tag: &str) -> Attributes<'_> {
     let inner = tag
         .trim_start_matches('<')
         .trim_end_matches('>')
         .trim_end_matches('/');
-    let mut chars = inner.char_indices().peekable();
+    let mut attrs = Attributes { s: inner, i: 0 };
     // Skip the tag name.
-    while chars.peek().is_some_and(|(_, c)| !c.is_whitespace()) {
-        chars.next();
+    attrs.skip_chars(|c| !c.is_whitespace());
+    attrs
+}
+
+/// Iterator over the attributes of one tag (see [`attributes`]).
+struct Attributes<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl<'a> Attributes<'a> {
+    fn peek(&self) -> Option<char> {
+        let b = *self.s.as_bytes().get(self.i)?;
+        if b.is_ascii() {
+            Some(char::from(b))
+        } else {
+            self.s[self.i..].chars().next()
+        }
     }
-    let mut attrs = Vec::new();
-    loop {
-        while chars
-            .peek()
-            .is_some_and(|(_, c)| c.is_whitespace() || *c == '/')
-        {
-            chars.next();
+
+    fn skip_chars(&mut self, f: impl Fn(char) -> bool) {
+        while let Some(c) = self.peek().filter(|&c| f(c)) {
+            self.i += c.len_utf8();
         }
-        let mut name = String::new();
-        while let Some(&(_, c)) = chars.peek() {
-            if c.is_whitespace() || c == '=' {
-                break;
-            }
-            name.push(c);
-            chars.next();
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.skip_chars(|c| c.is_whitespace() || c == '/');
+        let start = self.i;
+        self.skip_chars(|c| !c.is_whitespace() && c != '=');
+        if self.i == start {
+            return None;
         }
-        if name.is_empty() {
-            break;
-        }
-        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
-            chars.next();
-        }
-        let mut value = String::new();
-        if chars.peek().is_some_and(|(_, c)| *c == '=') {
-            chars.next();
-            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
-                chars.next();
-            }
-            match chars.peek().map(|(_, c)| *c) {
+        let name = &self.s[start..self.i];
+        self.skip_chars(char::is_whitespace);
+        let mut value = "";
+        if self.peek() == Some('=') {
+            self.i += 1;
+            self.skip_chars(char::is_whitespace);
+            match self.peek() {
                 Some(q @ ('"' | '\'')) => {
-                    chars.next();
-                    for (_, c) in chars.by_ref() {
-                        if c == q {
-                            break;
+                    self.i += 1;
+                    let from = self.i;
+                    match memchr(q as u8, &self.s.as_bytes()[from..]) {
+                        Some(len) => {
+                            value = &self.s[from..from + len];
+                            self.i = from + len + 1;
                         }
-                        value.push(c);
+                        None => {
+                            value = &self.s[from..];
+                            self.i = self.s.len();
+                        }
                     }
                 }
                 _ => {
-                    while let Some(&(_, c)) = chars.peek() {
-                        if c.is_whitespace() {
-                            break;
-                        }
-                        value.push(c);
-                        chars.next();
-                    }
+                    let from = self.i;
+                    self.skip_chars(|c| !c.is_whitespace());
+                    value = &self.s[from..self.i];
                 }
             }
         }
-        attrs.push((name, decode_references(&value)));
+        Some((name, value))
     }
-    attrs
 }
 
 /// Attribute values with character references decoded (`&#106;avascript:`).

@@ -15,11 +15,14 @@
 //! Speed: one linear pass per file for numbers and one Aho-Corasick pass for private
 //! values, files in parallel (rayon). HTML is also scanned as a reader sees it (tags of
 //! inline formatting and character references removed, [`html::visible_text`]) so
-//! `<b>138</b>0013 8000` or `&#49;38…` cannot hide a number.
+//! `<b>138</b>0013 8000` or `&#49;38…` cannot hide a number. Nothing is allocated per
+//! page unless something is found: the visible text goes into a per-thread buffer.
 
 pub mod html;
 pub mod numbers;
 pub mod private;
+#[cfg(test)]
+mod reference;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -174,17 +177,33 @@ impl Scanner {
             return Vec::new();
         }
         let mut leaks = self.scan_text(&file.path, &file.bytes);
-        if html::is_markup(&file.path) {
-            if let Some(visible) = html::visible_text(&file.bytes) {
+        if !html::is_markup(&file.path) {
+            return leaks;
+        }
+        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+            return leaks;
+        };
+        VISIBLE.with(|buffer| {
+            // A page's visible text goes into this thread's buffer, reused from page to
+            // page (taken out so a nested call could not find it borrowed).
+            let mut visible = buffer.take();
+            visible.clear();
+            html::visible_text_into(text, &mut visible);
+            let found = self.scan_text(&file.path, &visible);
+            if !found.is_empty() {
                 let seen: HashSet<(LeakKind, String)> =
                     leaks.iter().map(|l| (l.kind, l.value.clone())).collect();
                 leaks.extend(
-                    self.scan_text(&file.path, visible.as_bytes())
+                    found
                         .into_iter()
                         .filter(|l| !seen.contains(&(l.kind, l.value.clone()))),
                 );
             }
-        }
+            // A huge page should not pin its buffer for the rest of the build.
+            if visible.capacity() <= MAX_KEPT_BUFFER {
+                buffer.set(visible);
+            }
+        });
         leaks
     }
 
@@ -432,9 +451,19 @@ fn is_binary(path: &str, bytes: &[u8]) -> bool {
         ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf",
         ".zip", ".gz", ".pdf",
     ];
-    let lower = path.to_ascii_lowercase();
-    BINARY.iter().any(|ext| lower.ends_with(ext)) || bytes.iter().take(8000).any(|&b| b == 0)
+    BINARY
+        .iter()
+        .any(|ext| html::ends_with_ignore_case(path, ext))
+        || memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
+
+thread_local! {
+    /// The visible text of the page being scanned on this thread.
+    static VISIBLE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Largest visible-text buffer kept for the next page (pages are far smaller).
+const MAX_KEPT_BUFFER: usize = 16 << 20;
 
 /// Everything publication safety checks in a rendered site, before it is written: one
 /// error finding per leaked value (with the output files it appears in) and one per

@@ -70,28 +70,56 @@ fn digit_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
     }
 }
 
-/// A run of digits: its digits, start offset, end offset (exclusive) in bytes.
+/// Bytes that can start a digit: ASCII digits and `EF`, the lead byte of the
+/// full-width ones. Everything else is skipped without a closer look.
+static DIGIT_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table[0xEF] = true;
+    table
+};
+
+/// The fewest digits any personal number (or grouping of one) has: a mobile number.
+const MIN_DIGITS: usize = 11;
+
+/// A run of digits: where its digits are in the scan's digit buffer, and its start and
+/// end offset (exclusive) in the text.
+#[derive(Clone, Copy)]
 struct Group {
-    digits: String,
+    /// Range of the group's digits (and a trailing `X`) in the digit buffer.
+    from: usize,
+    to: usize,
     start: usize,
     end: usize,
 }
 
-/// Reads the digit group starting at `i` (which must be a digit).
-fn read_group(bytes: &[u8], mut i: usize) -> Group {
+impl Group {
+    fn len(&self) -> usize {
+        self.to - self.from
+    }
+}
+
+/// Reads the digit group starting at `i` (which must be a digit), appending its digits
+/// to `digits`.
+fn read_group(bytes: &[u8], mut i: usize, digits: &mut Vec<u8>) -> Group {
     let start = i;
-    let mut digits = String::new();
+    let from = digits.len();
     while let Some((d, len)) = digit_at(bytes, i) {
-        digits.push(d as char);
+        digits.push(d);
         i += len;
     }
     // The check character of an ID card: `X`/`x` right after 17 digits.
-    if digits.len() == 17 && matches!(bytes.get(i), Some(b'X' | b'x')) {
-        digits.push('X');
+    if digits.len() - from == 17 && matches!(bytes.get(i), Some(b'X' | b'x')) {
+        digits.push(b'X');
         i += 1;
     }
     Group {
-        digits,
+        from,
+        to: digits.len(),
         start,
         end: i,
     }
@@ -100,31 +128,42 @@ fn read_group(bytes: &[u8], mut i: usize) -> Group {
 /// Finds every personal number in `text` in one pass.
 pub fn scan(text: &[u8]) -> Vec<NumberHit> {
     let mut hits = Vec::new();
+    // Digits and groups of the current cluster, reused from cluster to cluster: a page
+    // has thousands of short runs (dates, ids, amounts) and almost no personal numbers.
+    let mut digits: Vec<u8> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut i = 0;
     while i < text.len() {
+        match text[i..].iter().position(|&b| DIGIT_START[usize::from(b)]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         if digit_at(text, i).is_none() {
             i += 1;
             continue;
         }
         // A fraction (`12.13800138000`) is not a number of its own.
         let fraction = i >= 2 && text[i - 1] == b'.' && digit_at(text, i - 2).is_some();
-        let first = read_group(text, i);
-        let mut groups = vec![first];
+        digits.clear();
+        groups.clear();
+        groups.push(read_group(text, i, &mut digits));
         // Collect groups joined by single separators.
-        loop {
-            let end = groups.last().map_or(i, |g| g.end);
+        while let Some(last) = groups.last().copied() {
+            let end = last.end;
             if end + 1 < text.len()
                 && is_group_separator(text[end])
                 && digit_at(text, end + 1).is_some()
-                && !groups.last().is_some_and(|g| g.digits.ends_with('X'))
+                && digits[last.to - 1] != b'X'
             {
-                groups.push(read_group(text, end + 1));
+                groups.push(read_group(text, end + 1, &mut digits));
             } else {
                 break;
             }
         }
-        if !fraction {
-            classify_groups(&groups, &mut hits);
+        if !fraction && digits.len() >= MIN_DIGITS {
+            let before = hits.len();
+            classify_groups(&groups, &digits, &mut hits);
+            hits[before..].sort_by_key(|h| h.offset);
         }
         i = groups.last().map_or(i + 1, |g| g.end);
     }
@@ -132,8 +171,10 @@ pub fn scan(text: &[u8]) -> Vec<NumberHit> {
 }
 
 /// Classifies each group on its own and, where the grouping is one people use for
-/// these numbers, consecutive groups joined.
-fn classify_groups(groups: &[Group], hits: &mut Vec<NumberHit>) {
+/// these numbers, consecutive groups joined. The digits of consecutive groups are
+/// consecutive in `digits`, so a joined number is one slice of it.
+fn classify_groups(groups: &[Group], digits: &[u8], hits: &mut Vec<NumberHit>) {
+    let text = |from: usize, to: usize| std::str::from_utf8(&digits[from..to]).unwrap_or("");
     let mut used = vec![false; groups.len()];
     // Joined forms first: mobile 3-4-4, ID 6-8-4, card 4-4-4-4(-1..4), also `+86 138…`.
     let mut start = 0;
@@ -143,25 +184,23 @@ fn classify_groups(groups: &[Group], hits: &mut Vec<NumberHit>) {
             if start + len > groups.len() {
                 continue;
             }
-            let sizes: Vec<usize> = groups[start..start + len]
-                .iter()
-                .map(|g| g.digits.len())
-                .collect();
-            if is_number_grouping(&sizes) {
-                let digits: String = groups[start..start + len]
-                    .iter()
-                    .map(|g| g.digits.as_str())
-                    .collect();
-                if let Some(kind) = classify(&digits) {
-                    matched = Some((len, kind, digits));
+            let run = &groups[start..start + len];
+            let mut sizes = [0usize; 5];
+            for (size, group) in sizes.iter_mut().zip(run) {
+                *size = group.len();
+            }
+            if is_number_grouping(&sizes[..len]) {
+                let joined = text(run[0].from, run[len - 1].to);
+                if let Some(kind) = classify(joined) {
+                    matched = Some((len, kind, joined));
                     break;
                 }
             }
         }
-        if let Some((len, kind, digits)) = matched {
+        if let Some((len, kind, joined)) = matched {
             hits.push(NumberHit {
                 kind,
-                digits: strip_country_code(kind, digits),
+                digits: strip_country_code(kind, joined.to_string()),
                 offset: groups[start].start,
             });
             used[start..start + len].iter_mut().for_each(|u| *u = true);
@@ -174,15 +213,15 @@ fn classify_groups(groups: &[Group], hits: &mut Vec<NumberHit>) {
         if used {
             continue;
         }
-        if let Some(kind) = classify(&group.digits) {
+        let digits = text(group.from, group.to);
+        if let Some(kind) = classify(digits) {
             hits.push(NumberHit {
                 kind,
-                digits: strip_country_code(kind, group.digits.clone()),
+                digits: strip_country_code(kind, digits.to_string()),
                 offset: group.start,
             });
         }
     }
-    hits.sort_by_key(|h| h.offset);
 }
 
 /// Group sizes people write these numbers in.
