@@ -134,17 +134,26 @@ impl Theme {
 /// HTML escaping for text and attribute values: `& < > " '`. Unlike tera's default it
 /// leaves `/` alone, so links read `../../months/2024-05/index.html`, not `&#x2F;`.
 pub fn escape_html(input: &str) -> String {
+    // Runs for every printed value of every page: copy the runs between special
+    // characters whole (most values have none) instead of pushing char by char.
+    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The special characters are ASCII, so `i` is on a char boundary.
+        out.push_str(&input[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -234,6 +243,10 @@ mod tests {
             escape_html("<a href=\"x\">'&'</a> ../a/b"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt; ../a/b"
         );
+        assert_eq!(escape_html("液氨储罐<泄漏>"), "液氨储罐&lt;泄漏&gt;");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html("无需转义的文字"), "无需转义的文字");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]
