@@ -265,7 +265,7 @@ describe("截图（保存在 test-artefacts/ 供人查看）", () => {
   }
 });
 
-describe("站内搜索（Pagefind）", () => {
+describe("站内搜索", () => {
   let api;
   before(async () => {
     api = await searchApi(desktop, urlFor("search/index.html"));
@@ -310,9 +310,13 @@ describe("站内搜索（Pagefind）", () => {
 
   it("搜索页的界面显示结果；关闭 JavaScript 时提供按月份、村、行业查找", async () => {
     const { page, errors } = await open(desktop, "search/index.html");
-    await page.fill(".pagefind-ui__search-input", "液氨");
-    await page.waitForSelector(".pagefind-ui__result", { timeout: 15_000 });
-    const results = await page.locator(".pagefind-ui__result").count();
+    await page.waitForSelector("#search-form[data-ready]", { timeout: 15_000 });
+    await page.fill("#search-q", "液氨");
+    await page.press("#search-q", "Enter");
+    await page.waitForSelector(".search-result mark", { timeout: 15_000 });
+    const results = await page.locator(".search-result").count();
+    const status = await page.locator("#search-status").innerText();
+    const filterCount = await page.locator(".search-filter select").count();
     // The UI with results and filters shown meets the same bar as every page.
     const violations = await axe(page, { runOnly: { type: "tag", values: WCAG_AA } });
     await page.setViewportSize(PHONE);
@@ -323,6 +327,8 @@ describe("站内搜索（Pagefind）", () => {
     await page.screenshot({ path: artefact("search-results-phone.png"), fullPage: true });
     await page.close();
     assert.ok(results > 0);
+    assert.match(status, /^找到 \d+ 条结果$/);
+    assert.equal(filterCount, 4, "应有月份、村（社区）、行业领域、整改状态四个筛选项");
     assert.deepEqual([...violations, ...phoneProblems], [], `搜索结果页：\n${violations.concat(phoneProblems).join("\n")}`);
     assert.deepEqual(errors, []);
     const { page: plain } = await open(nojs, "search/index.html");

@@ -25,7 +25,6 @@ pub mod records;
 pub mod tokens;
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -160,7 +159,9 @@ pub fn index(site: &Disclosure) -> Result<Vec<OutputFile>, RenderError> {
         });
     }
     let values = records::facet_values(site, &records);
+    let t_records = started.elapsed();
     let postings = postings(&records);
+    let t_postings = started.elapsed();
     let posting_count: usize = postings.iter().map(|(_, p)| p.len()).sum();
 
     // Each token's entry, encoded once (in parallel), so the shard count can follow
@@ -184,6 +185,7 @@ pub fn index(site: &Disclosure) -> Result<Vec<OutputFile>, RenderError> {
         s.push_str(e);
     }
     drop(entries);
+    let t_shards = started.elapsed();
 
     let mut files: Vec<OutputFile> = Vec::with_capacity(shards + records.len() / CHUNK + 2);
     for (n, mut text) in shard_text.into_iter().enumerate() {
@@ -230,13 +232,16 @@ pub fn index(site: &Disclosure) -> Result<Vec<OutputFile>, RenderError> {
 
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
         eprintln!(
-            "search index: {} records, {} tokens, {} postings, {} files, {:.1} MB in {:.2?}",
+            "search index: {} records, {} tokens, {} postings, {} files, {:.1} MB in {:.2?} \
+             (records {t_records:.2?}, postings {:.2?}, shards {:.2?})",
             records.len(),
             tokens_count(&files),
             posting_count,
             files.len(),
             files.iter().map(|f| f.bytes.len()).sum::<usize>() as f64 / 1e6,
-            started.elapsed()
+            started.elapsed(),
+            t_postings - t_records,
+            t_shards - t_postings,
         );
     }
     Ok(files)
@@ -271,65 +276,81 @@ pub fn facet_token(facet: &str, value: &str) -> String {
     format!("{facet}={value}")
 }
 
+/// Postings being gathered by one worker: CJK tokens by their packed key (cheap to
+/// hash), words and filter values by their text.
+#[derive(Default)]
+struct Gathered {
+    cjk: FxHashMap<u64, Vec<u32>>,
+    words: FxHashMap<String, Vec<u32>>,
+}
+
+impl Gathered {
+    /// Adds the postings of record `n`: each distinct token of its title, body and
+    /// filter values once, flagged when it is in the title. Records come to a worker in
+    /// ascending order, so a token already seen in this record is the last posting of
+    /// its list: no per-record sorting or set is needed.
+    fn add_record(&mut self, n: u32, r: &Record) {
+        let title = tokens::normalize(&r.title);
+        tokens::index_tokens(&title, |t| self.add(t, n, true));
+        let body = tokens::normalize(&r.body);
+        tokens::index_tokens(&body, |t| self.add(t, n, false));
+        for (f, value) in &r.facets {
+            let token = facet_token(FACETS[*f], value);
+            self.add(tokens::Token::Word(&token), n, false);
+        }
+    }
+
+    fn add(&mut self, token: tokens::Token, n: u32, title: bool) {
+        let list = match token {
+            tokens::Token::Cjk(key) => self.cjk.entry(key).or_default(),
+            tokens::Token::Word(w) => match self.words.get_mut(w) {
+                Some(list) => list,
+                None => self.words.entry(w.to_string()).or_default(),
+            },
+        };
+        match list.last_mut() {
+            Some(last) if *last / 2 == n => *last |= u32::from(title),
+            _ => list.push(n * 2 + u32::from(title)),
+        }
+    }
+
+    /// Joins the postings of a later worker (higher record numbers) to these.
+    fn merge(mut self, later: Gathered) -> Gathered {
+        for (key, list) in later.cjk {
+            self.cjk.entry(key).or_default().extend(list);
+        }
+        for (key, list) in later.words {
+            self.words.entry(key).or_default().extend(list);
+        }
+        self
+    }
+}
+
 /// Every token and its postings (`2 × record + title`, ascending), sorted by token.
-/// Records are tokenised in parallel; each worker fills its own map.
+/// Records are tokenised in parallel; each worker fills its own maps.
 fn postings(records: &[Record]) -> Vec<(String, Vec<u32>)> {
-    let merged = records
+    let gathered = records
         .par_iter()
         .enumerate()
         .with_min_len(256)
-        .fold(FxHashMap::<String, Vec<u32>>::default, |mut map, (n, r)| {
+        .fold(Gathered::default, |mut g, (n, r)| {
             // `index` checked that record numbers fit in 31 bits.
-            let n = n as u32;
-            for (token, title) in record_tokens(r) {
-                let value = n * 2 + u32::from(title);
-                match map.get_mut(token.as_str()) {
-                    Some(list) => list.push(value),
-                    None => {
-                        map.insert(token, vec![value]);
-                    }
-                }
-            }
-            map
+            g.add_record(n as u32, r);
+            g
         })
-        .reduce(FxHashMap::default, |mut a, b| {
-            if a.len() < b.len() {
-                return merge(b, a);
-            }
-            for (token, list) in b {
-                a.entry(token).or_default().extend(list);
-            }
-            a
-        });
-    let mut out: Vec<(String, Vec<u32>)> = merged.into_iter().collect();
+        .reduce(Gathered::default, Gathered::merge);
+    let mut out: Vec<(String, Vec<u32>)> = gathered
+        .cjk
+        .into_iter()
+        .map(|(key, list)| (tokens::cjk_text(key), list))
+        .chain(gathered.words)
+        .collect();
+    // Workers' lists are joined in order already; sorting keeps that true whatever
+    // order the joins ran in (cheap on sorted input).
     out.par_iter_mut()
         .for_each(|(_, list)| list.sort_unstable());
     out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
-}
-
-fn merge(
-    mut big: FxHashMap<String, Vec<u32>>,
-    small: FxHashMap<String, Vec<u32>>,
-) -> FxHashMap<String, Vec<u32>> {
-    for (token, list) in small {
-        big.entry(token).or_default().extend(list);
-    }
-    big
-}
-
-/// The distinct tokens of one record, each with whether it is in the title.
-fn record_tokens(r: &Record) -> Vec<(String, bool)> {
-    let mut all: Vec<(String, bool)> = Vec::new();
-    tokens::index_tokens(&r.title, |t| all.push((t.to_string(), true)));
-    tokens::index_tokens(&r.body, |t| all.push((t.to_string(), false)));
-    for (f, value) in &r.facets {
-        all.push((facet_token(FACETS[*f], value), false));
-    }
-    // Title first among equal tokens, so dedup keeps the title flag.
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    all.dedup_by(|later, first| later.0 == first.0);
-    all
 }
 
 /// `"token":[d,d,…]`, each `d` the gap to the previous record times two plus the
@@ -344,11 +365,28 @@ fn entry(token: &str, list: &[u32]) -> String {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "{}", (record - previous) * 2 + value % 2);
+        push_number(&mut out, (record - previous) * 2 + value % 2);
         previous = record;
     }
     out.push(']');
     out
+}
+
+/// Appends `n` in decimal (the hot loop of the encoding: no formatter).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]

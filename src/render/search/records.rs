@@ -7,9 +7,10 @@
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
+use rayon::prelude::*;
 
 use crate::config::Hotline;
-use crate::hazard::{HazardRecord, Status};
+use crate::hazard::{HazardRecord, Status, YearMonth};
 use crate::load::{Notice, Page, TaskList};
 use crate::model::{Disclosure, HazardHistory, UNFILLED};
 use crate::render::urls;
@@ -67,20 +68,32 @@ pub struct Record {
 /// Every record of `site`, in rank order: newest first, then by kind, then by path.
 /// The position of a record in this list is its number in the index.
 pub fn records(site: &Disclosure) -> Vec<Record> {
-    let mut out: Vec<Record> = site
-        .hazards
-        .values()
+    // Hazards and notices are made in parallel (formatting and Markdown parsing are
+    // most of the work); the few pages, task lists and the hotline page in line.
+    let histories: Vec<&HazardHistory> = site.hazards.values().collect();
+    let labels: Vec<(YearMonth, String)> = site
+        .months
+        .iter()
+        .map(|m| (m.month, m.month.to_chinese()))
+        .collect();
+    let mut out: Vec<Record> = histories
+        .par_iter()
         .filter_map(|history| {
             let month = site.month(history.latest_month)?;
             let entry = month.entry(&history.id)?;
-            Some(hazard(history, &entry.record, month.due))
+            Some(hazard(history, &entry.record, month.due, &labels))
         })
         .collect();
-    out.extend(site.notices.iter().filter(|n| n.is_published()).map(notice));
+    out.par_extend(
+        site.notices
+            .par_iter()
+            .filter(|n| n.is_published())
+            .map(notice),
+    );
     out.extend(site.pages.iter().map(page));
     out.extend(site.tasks.iter().map(tasks));
     out.push(hotline(&site.config.hotline));
-    out.sort_by(|a, b| {
+    out.par_sort_unstable_by(|a, b| {
         b.date
             .cmp(&a.date)
             .then(a.kind.cmp(&b.kind))
@@ -99,7 +112,17 @@ pub fn group_name(value: Option<&str>) -> String {
 }
 
 /// A hazard from its latest listing, with every month it was listed in as 月份.
-fn hazard(history: &HazardHistory, r: &HazardRecord, due: NaiveDate) -> Record {
+fn hazard(
+    history: &HazardHistory,
+    r: &HazardRecord,
+    due: NaiveDate,
+    labels: &[(YearMonth, String)],
+) -> Record {
+    let label = |month: YearMonth| -> String {
+        labels
+            .binary_search_by(|(m, _)| m.cmp(&month))
+            .map_or_else(|_| month.to_chinese(), |i| labels[i].1.clone())
+    };
     let village = group_name(r.locality.as_deref());
     let sector = group_name(r.sector.as_deref());
     let status = r.status.label();
@@ -108,12 +131,9 @@ fn hazard(history: &HazardHistory, r: &HazardRecord, due: NaiveDate) -> Record {
         body.push_str("整改进度：");
         body.push_str(progress);
     }
-    let latest = history.latest_month.to_chinese();
-    let mut facets: Vec<(usize, String)> = history
-        .points
-        .iter()
-        .map(|p| (0, p.month.to_chinese()))
-        .collect();
+    let latest = label(history.latest_month);
+    let mut facets: Vec<(usize, String)> = Vec::with_capacity(history.points.len() + 3);
+    facets.extend(history.points.iter().map(|p| (0, label(p.month))));
     facets.push((1, village.clone()));
     facets.push((2, sector));
     facets.push((3, status.to_string()));
@@ -130,7 +150,8 @@ fn hazard(history: &HazardHistory, r: &HazardRecord, due: NaiveDate) -> Record {
 }
 
 fn notice(n: &Notice) -> Record {
-    let body = format!("{}。{}。{}", n.category, n.issuer, plain_text(&n.body));
+    let text = plain_text(&n.body);
+    let body = format!("{}。{}。{text}", n.category, n.issuer);
     let mut line = n.date.format("%Y-%m-%d").to_string();
     let mut title = n.title.clone();
     if let Some(number) = non_empty(n.doc_number.as_deref()) {
@@ -146,7 +167,7 @@ fn notice(n: &Notice) -> Record {
         kind: Kind::Notice,
         path: urls::notice_path(&n.slug),
         title,
-        shown: cut(&plain_text(&n.body)),
+        shown: cut(&text),
         body,
         line,
         date: Some(n.date),

@@ -10,7 +10,7 @@
 //! [`PREFIX_MAX`] characters or fewer (from two), so an id is found by a leading part.
 //! Everything else (punctuation, spaces) separates tokens.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// The longest prefix of a word that is indexed. A longer query word is looked up by
 /// its first `PREFIX_MAX` characters and checked against the record's text.
@@ -31,17 +31,56 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
-/// NFKC, then lower case: what both sides compare.
+/// NFKC, then lower case: what both sides compare (JavaScript's
+/// `normalize("NFKC").toLowerCase()`). Most text is already in NFKC, and a quick check
+/// says so without decomposing it.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().flat_map(char::to_lowercase).collect()
+    let nfkc = match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfkc().collect::<String>()),
+    };
+    if nfkc.chars().any(char::is_uppercase) {
+        nfkc.to_lowercase()
+    } else {
+        nfkc.into_owned()
+    }
 }
 
-/// Calls `emit` with every token of `text` as the index stores it (CJK characters and
-/// pairs, words and their prefixes). Tokens may repeat; callers deduplicate.
-pub fn index_tokens(text: &str, mut emit: impl FnMut(&str)) {
-    let text = normalize(text);
+/// One token of indexed text: a CJK character or pair packed in a number (hashed
+/// and compared without touching a string), or a word or word prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// One character (`c`) or a pair (`first << 32 | second`).
+    Cjk(u64),
+    Word(&'a str),
+}
+
+impl Token<'_> {
+    /// The token as text.
+    pub fn text(self) -> String {
+        match self {
+            Token::Cjk(key) => cjk_text(key),
+            Token::Word(w) => w.to_string(),
+        }
+    }
+}
+
+/// The text of a packed CJK token.
+pub fn cjk_text(key: u64) -> String {
+    let char_of = |v: u64| u32::try_from(v).ok().and_then(char::from_u32);
+    let (first, second) = (key >> 32, key & 0xffff_ffff);
+    [char_of(first).filter(|_| first != 0), char_of(second)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Calls `emit` with every token of `text` (already [`normalize`]d) as the index stores
+/// it: CJK characters and pairs, words and their prefixes (slices of `text`). Tokens
+/// may repeat; callers deduplicate.
+pub fn index_tokens<'a>(text: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let mut word_start: Option<usize> = None;
-    let mut prev_cjk: Option<usize> = None;
+    let mut prev_cjk: Option<char> = None;
     for (i, c) in text.char_indices() {
         if c.is_ascii_alphanumeric() {
             word_start.get_or_insert(i);
@@ -49,26 +88,25 @@ pub fn index_tokens(text: &str, mut emit: impl FnMut(&str)) {
             continue;
         }
         if let Some(start) = word_start.take() {
-            emit_word(&text[start..i], &mut emit);
+            emit_word(&text[start..i], &mut |w| emit(Token::Word(w)));
         }
         if is_cjk(c) {
-            let end = i + c.len_utf8();
-            emit(&text[i..end]);
+            emit(Token::Cjk(u64::from(c)));
             if let Some(prev) = prev_cjk {
-                emit(&text[prev..end]);
+                emit(Token::Cjk(u64::from(prev) << 32 | u64::from(c)));
             }
-            prev_cjk = Some(i);
+            prev_cjk = Some(c);
         } else {
             prev_cjk = None;
         }
     }
     if let Some(start) = word_start {
-        emit_word(&text[start..], &mut emit);
+        emit_word(&text[start..], &mut |w| emit(Token::Word(w)));
     }
 }
 
 /// A word and its prefixes of 2..=[`PREFIX_MAX`] characters (ASCII, so bytes).
-fn emit_word(word: &str, emit: &mut impl FnMut(&str)) {
+fn emit_word<'a>(word: &'a str, emit: &mut impl FnMut(&'a str)) {
     for len in 2..=word.len().min(PREFIX_MAX) {
         if len < word.len() {
             emit(&word[..len]);
@@ -133,8 +171,9 @@ mod tests {
     use super::*;
 
     fn all(text: &str) -> Vec<String> {
+        let text = normalize(text);
         let mut out = Vec::new();
-        index_tokens(text, |t| out.push(t.to_string()));
+        index_tokens(&text, |t| out.push(t.text()));
         out
     }
 

@@ -364,9 +364,11 @@
     remember(query);
     var seq = ++sequence;
     var q = queryTokens(query, meta.prefix);
+    statusBox.removeAttribute("data-query");
     if (!q.tokens.length && !filters.length) {
       clear();
       current = null;
+      statusBox.setAttribute("data-query", query);
       say(query ? "请输入汉字、字母或数字进行搜索。" : "");
       return;
     }
@@ -378,6 +380,7 @@
         }
         clear();
         current = { hits: hits, shown: 0, terms: q.terms.concat(q.tokens) };
+        statusBox.setAttribute("data-query", query);
         if (!hits.length) {
           say("没有找到" + (query ? "与“" + query + "”有关的" : "符合条件的") +
             "内容。请换个词，或减少筛选条件，也可以按下面的月份、村（社区）、行业领域查找。");
