@@ -254,15 +254,25 @@ impl<'a> Plan<'a> {
                 eprintln!("files: {what} in {:.2?}", started.elapsed());
             }
         };
-        let started = std::time::Instant::now();
-        let data = opendata::render(site);
-        timed("open data", started);
-        let started = std::time::Instant::now();
-        let atom = feed::atom(site);
-        timed("feed", started);
-        let started = std::time::Instant::now();
-        let map = sitemap::render(site, &html_paths);
-        timed("sitemap", started);
+        // Open data (twelve months of 10,000 rows at county scale) beside the feed
+        // and the sitemap.
+        let (data, (atom, map)) = rayon::join(
+            || {
+                let started = std::time::Instant::now();
+                let data = opendata::render(site);
+                timed("open data", started);
+                data
+            },
+            || {
+                let started = std::time::Instant::now();
+                let atom = feed::atom(site);
+                timed("feed", started);
+                let started = std::time::Instant::now();
+                let map = sitemap::render(site, &html_paths);
+                timed("sitemap", started);
+                (atom, map)
+            },
+        );
         for file in data.into_iter().chain(std::iter::once(atom)).chain(map) {
             let what = format!("自动生成的 {}", file.path);
             if let Some(other) = owners.get(&file.path) {
