@@ -10,7 +10,7 @@
 //! copied in runs found with a byte table, tags are delimited with `memchr`, and
 //! attributes are borrowed from the page rather than collected.
 
-use memchr::{memchr, memchr3};
+use memchr::memchr;
 
 use crate::check::Finding;
 use crate::render::OutputFile;
@@ -149,6 +149,15 @@ impl Tag {
     }
 }
 
+/// Bytes that end a tag or open a quoted value in it.
+static TAG_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
+
 /// The tag at the start of `s` (which starts with `<`). Quoted attribute values may
 /// contain `>`.
 fn tag_at(s: &[u8]) -> Tag {
@@ -175,18 +184,20 @@ fn tag_at(s: &[u8]) -> Tag {
             len: 1,
         };
     }
+    // Tags are a few dozen bytes: tight byte loops beat setting up a vector search.
     let mut i = 1;
     let len = loop {
-        let Some(at) = memchr3(b'>', b'"', b'\'', &s[i..]) else {
+        let Some(at) = s[i..].iter().position(|&b| TAG_STOP[usize::from(b)]) else {
             break s.len();
         };
-        let at = i + at;
-        match s[at] {
-            b'>' => break at + 1,
-            quote => match memchr(quote, &s[at + 1..]) {
-                Some(close) => i = at + 1 + close + 1,
-                None => break s.len(),
-            },
+        i += at;
+        let quote = s[i];
+        if quote == b'>' {
+            break i + 1;
+        }
+        match s[i + 1..].iter().position(|&b| b == quote) {
+            Some(close) => i += close + 2,
+            None => break s.len(),
         }
     };
     Tag {
@@ -264,7 +275,7 @@ pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
         {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
             continue;
         };
         let (mut problems, has_csp) = page_problems(text);
@@ -295,7 +306,7 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
     let mut problems: Vec<String> = Vec::new();
     let mut has_csp = false;
     let mut pos = 0;
-    while let Some(at) = memchr(b'<', &bytes[pos..]) {
+    while let Some(at) = find_byte(b'<', &bytes[pos..]) {
         let start = pos + at;
         let rest = &bytes[start..];
         let tag = tag_at(rest);
@@ -321,7 +332,11 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
                 problems.push(format!("不允许的元素 <{name}>"));
             }
         }
-        if tag.kind == TagKind::Element && tag.name.1 > tag.name.0 {
+        // A tag without whitespace (`<li>`, `</a>`) has no attributes.
+        if tag.kind == TagKind::Element
+            && tag.name.1 > tag.name.0
+            && tag_text.bytes().any(|b| !b.is_ascii_graphic())
+        {
             for (name, value) in attributes(tag_text) {
                 attribute_problems(name, value, &mut problems);
             }
@@ -329,6 +344,16 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
         pos = start + tag.len.max(1);
     }
     (problems, has_csp)
+}
+
+/// The first `needle` in `hay`: the next tag is usually a few bytes away, so the first
+/// bytes are looked at one by one before a vector search.
+fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+    let near = hay.len().min(32);
+    match hay[..near].iter().position(|&b| b == needle) {
+        Some(i) => Some(i),
+        None => memchr(needle, &hay[near..]).map(|i| near + i),
+    }
 }
 
 /// Event handlers, hiding styles and executable URLs in one attribute.

@@ -180,7 +180,7 @@ impl Scanner {
         if !html::is_markup(&file.path) {
             return leaks;
         }
-        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
             return leaks;
         };
         VISIBLE.with(|buffer| {
