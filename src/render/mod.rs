@@ -152,9 +152,14 @@ pub fn plan_lazily<'a>(
     let mut tera = theme.tera()?;
     tera.register_filter("rel", rel_filter);
 
-    let ctx = pages::SiteContext::new(site, opts);
+    let mut ctx = pages::SiteContext::new(site, opts);
+    // The header and footer of every page, rendered once per root and section: before
+    // the pages are planned (some contexts are made at once), then for any other root.
+    ctx.prepare(&tera, [])?;
     let mut jobs = pages::all(&ctx);
     jobs.push(search::page(&ctx));
+    let roots: Vec<String> = jobs.iter().map(|job| ctx.root_of(&job.path)).collect();
+    ctx.prepare(&tera, roots.iter().map(String::as_str))?;
 
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for job in &jobs {

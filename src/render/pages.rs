@@ -15,9 +15,8 @@ mod month;
 mod notice;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -25,7 +24,7 @@ use tera::Context;
 
 use super::urls;
 use super::views::{HotlineView, MonthSummary};
-use super::RenderOptions;
+use super::{RenderError, RenderOptions};
 use crate::model::{Disclosure, HazardEntry};
 
 /// One page to render. Its context is built when the page is rendered (in parallel,
@@ -99,6 +98,20 @@ pub enum Section {
     Data,
     Hotline,
     Other,
+}
+
+impl Section {
+    /// Every section, for the shared contexts made per section.
+    pub const ALL: [Section; 8] = [
+        Section::Home,
+        Section::Disclosure,
+        Section::Villages,
+        Section::Sectors,
+        Section::Notices,
+        Section::Data,
+        Section::Hotline,
+        Section::Other,
+    ];
 }
 
 const NAV: [(Section, &str, &str); 7] = [
@@ -183,9 +196,10 @@ pub struct SiteContext<'a> {
     /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
     latest_entries: HashMap<&'a str, &'a HazardEntry>,
     /// The part of the context that is the same for every page with one root prefix
-    /// and section (site, navigation, hotline, footer, latest month), serialised once
-    /// and cloned per page instead of serialised again for each of tens of thousands.
-    bases: Mutex<HashMap<(String, Section), Context>>,
+    /// and section (site, navigation, hotline, footer, latest month, and the header
+    /// and footer rendered from it), made once by [`SiteContext::prepare`] and cloned
+    /// per page instead of serialised and rendered again for each of tens of thousands.
+    bases: HashMap<(String, Section), Context>,
 }
 
 impl<'a> SiteContext<'a> {
@@ -225,7 +239,7 @@ impl<'a> SiteContext<'a> {
         }
         SiteContext {
             latest_entries,
-            bases: Mutex::new(HashMap::new()),
+            bases: HashMap::new(),
             site,
             info: SiteInfo {
                 title: site.config.title.clone(),
@@ -292,25 +306,69 @@ impl<'a> SiteContext<'a> {
         }
     }
 
-    /// The shared part of the context of a page with prefix `root` in `section`,
-    /// made on first use and cloned after.
+    /// Makes the shared part of the context of pages with the given root prefixes (and
+    /// of every page up to five folders deep, and the 404 page, when `roots` is empty),
+    /// for each section, with the theme's `header.html` and `footer.html` rendered into
+    /// it (as `header_html` and `footer_html`). Roots already prepared are skipped.
+    ///
+    /// Called before the pages are planned (pages whose context is made at once need
+    /// it) and again with the roots of every planned page.
+    pub fn prepare<'r>(
+        &mut self,
+        tera: &tera::Tera,
+        roots: impl IntoIterator<Item = &'r str>,
+    ) -> Result<(), RenderError> {
+        let mut wanted: BTreeSet<String> = roots.into_iter().map(str::to_string).collect();
+        if wanted.is_empty() {
+            wanted.extend((0..=5).map(|depth| "../".repeat(depth)));
+            wanted.insert(self.root_of(urls::NOT_FOUND));
+        }
+        for root in wanted {
+            for section in Section::ALL {
+                if self.bases.contains_key(&(root.clone(), section)) {
+                    continue;
+                }
+                let mut ctx = self.shared(&root, section);
+                for (template, key, what) in [
+                    ("header.html", "header_html", "页头"),
+                    ("footer.html", "footer_html", "页脚"),
+                ] {
+                    let html = tera
+                        .render(template, &ctx)
+                        .map_err(|err| RenderError::Render {
+                            template: template.to_string(),
+                            page: format!("每个页面的{what}"),
+                            detail: super::error_chain(&err),
+                        })?;
+                    // The frame puts the piece on a line of its own.
+                    ctx.insert(key, html.trim());
+                }
+                self.bases.insert((root.clone(), section), ctx);
+            }
+        }
+        Ok(())
+    }
+
+    /// The shared part of the context of a page with prefix `root` in `section`.
     fn base(&self, root: String, section: Section) -> Context {
         let key = (root, section);
-        if let Some(ctx) = self
-            .bases
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return ctx.clone();
+        match self.bases.get(&key) {
+            Some(ctx) => ctx.clone(),
+            // Not prepared (a page outside the plan): without the rendered header and
+            // footer, which a template using them reports by name.
+            None => self.shared(&key.0, section),
         }
-        let (root, section) = key;
+    }
+
+    /// What every page with prefix `root` in `section` shares, before the header and
+    /// footer are rendered from it.
+    fn shared(&self, root: &str, section: Section) -> Context {
         let nav: Vec<NavItem> = NAV
             .iter()
             .map(|&(s, label, p)| NavItem {
                 label,
                 path: p,
-                href: urls::href(&root, p),
+                href: urls::href(root, p),
                 current: s == section,
             })
             .collect();
@@ -318,22 +376,19 @@ impl<'a> SiteContext<'a> {
             .footer_pages
             .iter()
             .map(|p| PageLink {
-                href: urls::href(&root, &p.path),
+                href: urls::href(root, &p.path),
                 ..p.clone()
             })
             .collect();
         let mut ctx = Context::new();
-        ctx.insert("root", &root);
+        ctx.insert("root", root);
+        ctx.insert("section", &section);
         ctx.insert("site", &self.info);
         ctx.insert("nav", &nav);
         ctx.insert("hotline", &self.hotline);
         ctx.insert("footer_pages", &footer_pages);
         ctx.insert("latest", &self.latest);
         ctx.insert("css", &urls::asset_path("site.css"));
-        self.bases
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert((root, section), ctx.clone());
         ctx
     }
 
