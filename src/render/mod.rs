@@ -301,14 +301,18 @@ impl<'a> Plan<'a> {
         let started = self.timings.as_ref().map(|_| std::time::Instant::now());
         let context = job.context(&self.ctx);
         let built = started.map(|s| (s, s.elapsed()));
-        let rendered = self.tera.render(job.template, &context);
-        if let (Some(t), Some((started, built)), Ok(html)) = (&self.timings, built, &rendered) {
-            t.record(job.template, built, started.elapsed() - built, html.len());
+        // Into bytes directly: `Tera::render` would check the whole page is UTF-8 once
+        // more to make a `String` of it (it is: tera writes only strings).
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        let rendered = self.tera.render_to(job.template, &context, &mut bytes);
+        drop(context);
+        if let (Some(t), Some((started, built)), Ok(())) = (&self.timings, built, &rendered) {
+            t.record(job.template, built, started.elapsed() - built, bytes.len());
         }
         rendered
-            .map(|html| OutputFile {
+            .map(|()| OutputFile {
                 path: job.path.clone(),
-                bytes: html.into_bytes(),
+                bytes,
                 source: job.source.clone(),
             })
             .map_err(|err| RenderError::Render {
