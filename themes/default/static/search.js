@@ -19,7 +19,17 @@
   var filtersBox = document.getElementById("search-filters");
   var statusBox = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var more = document.getElementById("search-more");
+  // "显示更多结果" exists only with the script (without it there is nothing to page).
+  var more = document.createElement("button");
+  more.type = "button";
+  more.id = "search-more";
+  more.className = "search-more";
+  more.textContent = "显示更多结果";
+  more.hidden = true;
+  var moreRow = document.createElement("p");
+  moreRow.className = "search-more-row";
+  moreRow.appendChild(more);
+  list.parentNode.insertBefore(moreRow, list.nextSibling);
   var note = document.getElementById("search-nojs");
   var metaUrl = new URL(form.getAttribute("data-index"), window.location.href);
   var root = new URL(form.getAttribute("data-root") || "./", window.location.href);
