@@ -122,12 +122,19 @@ fn main() {
     let modelled = match pipeline.run_model() {
         Ok(m) => m,
         Err(findings) => {
-            eprintln!("网站 {} 有错误，无法建模：{findings:?}", args.root.display());
+            eprintln!(
+                "网站 {} 有错误，无法建模：{findings:?}",
+                args.root.display()
+            );
             std::process::exit(1);
         }
     };
     let site = &modelled.disclosure;
-    println!("model of {} in {:.2?}", args.root.display(), start.elapsed());
+    println!(
+        "model of {} in {:.2?}",
+        args.root.display(),
+        start.elapsed()
+    );
 
     let start = Instant::now();
     let scanner = if args.private == 0 {
@@ -198,7 +205,11 @@ fn main() {
             .sum();
         let parallel = t.elapsed();
         let parallel_cpu = cpu_time().saturating_sub(cpu);
-        assert_eq!(parallel_leaks, leaks + unsafe_pages, "serial and parallel differ");
+        assert_eq!(
+            parallel_leaks,
+            leaks + unsafe_pages,
+            "serial and parallel differ"
+        );
         let serial = leak_time + active_time;
         println!(
             "round {round}: one thread {serial:.2?} (scan_file {leak_time:.2?}, active_content {active_time:.2?}; cpu {serial_cpu:.2?}) = {:.0} MB/s; rayon {} threads {parallel:.2?} wall, cpu {parallel_cpu:.2?} = {:.0} MB/s",

@@ -271,7 +271,8 @@ const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "d
 pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for file in files {
-        if !(ends_with_ignore_case(&file.path, ".html") || ends_with_ignore_case(&file.path, ".htm"))
+        if !(ends_with_ignore_case(&file.path, ".html")
+            || ends_with_ignore_case(&file.path, ".htm"))
         {
             continue;
         }

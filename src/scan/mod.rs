@@ -21,8 +21,6 @@
 pub mod html;
 pub mod numbers;
 pub mod private;
-#[cfg(test)]
-mod reference;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

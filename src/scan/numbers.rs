@@ -89,9 +89,9 @@ fn next_digit_start(text: &[u8], mut i: usize) -> Option<usize> {
     const CHUNK: usize = 32;
     while i + CHUNK <= text.len() {
         let chunk = &text[i..i + CHUNK];
-        let any = chunk
-            .iter()
-            .fold(false, |acc, &b| acc | (b.wrapping_sub(b'0') < 10) | (b == 0xEF));
+        let any = chunk.iter().fold(false, |acc, &b| {
+            acc | (b.wrapping_sub(b'0') < 10) | (b == 0xEF)
+        });
         if any {
             break;
         }
