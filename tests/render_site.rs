@@ -545,6 +545,50 @@ fn site_template_overrides_the_theme() {
     assert!(files.iter().any(|f| f.path == "favicon.ico"));
 }
 
+/// The header and footer are rendered once per root prefix and section, from the
+/// theme's (or the site's) `header.html` and `footer.html`: an override shows on every
+/// page, with links right for the page's depth and the current section marked; a
+/// broken one is reported before any page is rendered.
+#[test]
+fn site_header_and_footer_overrides_reach_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    write(
+        dir.path(),
+        "templates/footer.html",
+        "<footer>本站页脚 <a href=\"{{ root }}index.html\">首页</a></footer>".as_bytes(),
+    );
+    write(
+        dir.path(),
+        "templates/header.html",
+        "<header>{% for item in nav %}{% if item.current %}<b>{{ item.label }}</b>{% endif %}{% endfor %}</header>".as_bytes(),
+    );
+    let files = render_site(&disclosure(dir.path()), &RenderOptions::new(dir.path())).unwrap();
+    let html = |path: &str| {
+        let file = files.iter().find(|f| f.path == path).unwrap();
+        String::from_utf8(file.bytes.clone()).unwrap()
+    };
+    assert!(
+        html("index.html").contains("<footer>本站页脚 <a href=\"index.html\">首页</a></footer>")
+    );
+    assert!(html("hazards/NZ-001.html").contains("<a href=\"../index.html\">首页</a></footer>"));
+    assert!(html("months/2024-04/index.html").contains("<a href=\"../../index.html\">"));
+    assert!(html("hazards/NZ-001.html").contains("<header><b>每月公开</b></header>"));
+    assert!(html("notices/index.html").contains("<header><b>通知公告</b></header>"));
+    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let text = String::from_utf8_lossy(&file.bytes);
+        assert!(text.contains("本站页脚"), "{} has no footer", file.path);
+    }
+
+    write(dir.path(), "templates/footer.html", b"{{ no_such_value }}");
+    let err = render_site(&disclosure(dir.path()), &RenderOptions::new(dir.path())).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("footer.html") && message.contains("页脚"),
+        "{message}"
+    );
+}
+
 #[test]
 fn static_file_clashing_with_a_page_is_refused_in_chinese() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,14 @@
 //! Every template gets:
 //! - `root`: `../` × depth, for links: `{{ some_path | rel(root=root) }}`;
 //! - `site` (`title`, `issuer`, `base_url`), `page` (`title`, `path`, `canonical`,
-//!   `crumbs`, `section`), `nav`, `hotline`, `footer_pages`, `latest`, `css`.
+//!   `crumbs`, `section`), `section`, `nav`, `hotline`, `footer_pages`, `latest`, `css`;
+//! - `header_html` and `footer_html`: the theme's `header.html` and `footer.html`,
+//!   rendered once per root prefix and section ([`SiteContext::prepare`]).
+//!
+//! Values that name a page carry an `href` relative to the page being rendered (nav
+//! items, crumbs, footer pages, hazards, pagers), so templates need no `rel` filter in
+//! loops: a county has some 25,000 pages and 170,000 list rows, and the shared part of
+//! the context is serialised once per root and section, then cloned.
 
 mod hazard;
 mod misc;

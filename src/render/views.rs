@@ -598,6 +598,31 @@ mod tests {
     }
 
     #[test]
+    fn views_link_relative_to_their_page() {
+        let mut entry = crate::model::test_entry("NZ 1", Status::InProgress, true);
+        entry.record.locality = Some("东庄村".into());
+        entry.record.sector = None;
+        let view = HazardView::new(&entry, "../../");
+        assert_eq!(view.path, "hazards/NZ-1.html");
+        assert_eq!(view.href, "../../hazards/NZ-1.html");
+        assert_eq!(
+            view.locality_href.as_deref(),
+            Some("../../villages/%E4%B8%9C%E5%BA%84%E6%9D%91/index.html")
+        );
+        assert_eq!(view.sector_href, None);
+        let row = HazardRow::new(&entry, "");
+        assert_eq!(row.href, "hazards/NZ-1.html");
+        assert_eq!(row.id, view.id);
+        assert_eq!(row.overdue_days, Some(1));
+        // A row is a view cut down to what a list prints, under the same names.
+        let row_keys = serde_json::to_value(&row).unwrap();
+        let view_keys = serde_json::to_value(&view).unwrap();
+        for key in row_keys.as_object().unwrap().keys() {
+            assert!(view_keys.get(key).is_some(), "{key} is not a HazardView field");
+        }
+    }
+
+    #[test]
     fn dates_both_ways() {
         let d = DateView::new(NaiveDate::from_ymd_opt(2024, 5, 2).unwrap());
         assert_eq!(d.iso, "2024-05-02");
