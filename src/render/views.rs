@@ -295,7 +295,7 @@ pub fn open_first(a: &HazardView<'_>, b: &HazardView<'_>) -> std::cmp::Ordering 
             h.status_key == "closed",
         )
     };
-    rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id))
+    rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(b.id))
 }
 
 /// `12.5`, `3`, `0.25`: at most two decimals, no trailing zeros.

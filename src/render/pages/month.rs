@@ -155,7 +155,7 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
             v.sort_by(|a, b| {
                 b.overdue_days
                     .cmp(&a.overdue_days)
-                    .then_with(|| a.id.cmp(&b.id))
+                    .then_with(|| a.id.cmp(b.id))
             });
             v
         })
