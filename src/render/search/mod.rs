@@ -394,7 +394,7 @@ mod tests {
     use super::*;
     use crate::render::feed::test_site::site;
 
-    fn get<'a>(files: &'a [OutputFile], path: &str) -> serde_json::Value {
+    fn get(files: &[OutputFile], path: &str) -> serde_json::Value {
         let f = files.iter().find(|f| f.path == path).expect(path);
         serde_json::from_slice(&f.bytes).unwrap()
     }
