@@ -38,7 +38,7 @@ impl Kind {
         match self {
             Kind::Notice => "通知公告",
             Kind::Hazard => "隐患",
-            Kind::Page => "公开指南",
+            Kind::Page => "页面",
             Kind::Tasks => "任务清单",
             Kind::Hotline => "举报电话",
         }
