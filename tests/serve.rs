@@ -511,7 +511,7 @@ fn assert_lazy_same(step: &str, pipeline: &mut Pipeline, clean: &gongkai::pipeli
     let site = LazySite::new(&modelled).expect("the plan of a good site");
     // Pages first, one by one, as a browser asks for them; then the search index.
     let mut order: Vec<&gongkai::render::OutputFile> = clean.files.iter().collect();
-    order.sort_by_key(|f| f.path.starts_with("pagefind/"));
+    order.sort_by_key(|f| f.path.starts_with("search/index/"));
     for file in order {
         match site.get(&file.path) {
             Some(Served::File(bytes)) => {
@@ -528,7 +528,7 @@ fn assert_lazy_same(step: &str, pipeline: &mut Pipeline, clean: &gongkai::pipeli
         clean
             .files
             .iter()
-            .filter(|f| !f.path.starts_with("pagefind/"))
+            .filter(|f| !f.path.starts_with("search/index/"))
             .count(),
         "{step}: the same files are planned"
     );

@@ -7,8 +7,8 @@
 //! after every page of the county is rendered again. Every generation has its own
 //! cache: nothing of an older model is ever served for a newer one.
 //!
-//! The search index needs every page; it is made (and every page cached on the way)
-//! the first time a file of it is asked for.
+//! The search index is made from the model, whole, the first time a file of it is
+//! asked for.
 //!
 //! [`Pipeline::run_model`]: crate::pipeline::Pipeline::run_model
 
@@ -145,7 +145,7 @@ impl LazySite {
                     items: vec![render_failed(&err)],
                 })),
             }
-        } else if path.starts_with(&format!("{}/", search::BUNDLE_DIR)) {
+        } else if path.starts_with(&format!("{}/", search::INDEX_DIR)) {
             return self.search_file(path);
         } else {
             return None;
@@ -168,27 +168,17 @@ impl LazySite {
         Served::Refused(Arc::new(findings))
     }
 
-    /// A file of the search index, making the index (and caching every page) first.
+    /// A file of the search index, making the whole index (from the model, no page
+    /// rendered) the first time one of its files is asked for.
     fn search_file(&self, path: &str) -> Option<Served> {
         let mut search = lock(&self.search);
         if search.is_none() {
-            let made: Mutex<HashMap<String, Served>> = Mutex::default();
-            let streamed = self.plan().stream(|file: OutputFile| {
-                let is_index = file.path.starts_with(&format!("{}/", search::BUNDLE_DIR));
-                let path = file.path.clone();
-                let served = self.checked(file);
-                if is_index {
-                    lock(&made).insert(path, served);
-                } else {
-                    lock(&self.cache).entry(path).or_insert(served);
-                }
-                Ok::<(), std::convert::Infallible>(())
-            });
-            let made = made.into_inner().unwrap_or_else(PoisonError::into_inner);
-            *search = Some(match streamed {
-                Ok(()) => made,
-                // Pages that fail are reported when they are asked for; without the
-                // index the search page says it has no results.
+            *search = Some(match self.plan().search_index() {
+                Ok(files) => files
+                    .into_iter()
+                    .map(|file| (file.path.clone(), self.checked(file)))
+                    .collect(),
+                // Reported on the search page: without the index it finds nothing.
                 Err(_) => HashMap::new(),
             });
         }

@@ -41,10 +41,6 @@ pub const SEARCH_PAGE: &str = "search/index.html";
 /// The folder of the index files.
 pub const INDEX_DIR: &str = "search/index";
 
-/// Every output path under this folder belongs to the search index (the preview asks
-/// for the index by it).
-pub const BUNDLE_DIR: &str = INDEX_DIR;
-
 /// The theme's script of the search page.
 pub const SEARCH_SCRIPT: &str = "search.js";
 
