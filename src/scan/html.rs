@@ -363,14 +363,25 @@ fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
     if name_bytes.len() > 2 && name_bytes[..2].eq_ignore_ascii_case(b"on") {
         problems.push(format!("事件处理属性 {}", name.to_ascii_lowercase()));
     }
-    // Values are compared lower-cased, with character references decoded (in that
-    // order: `&#106;avascript:`).
+    // Values are compared lower-cased, with character references decoded. Both
+    // orders: decoding first catches `&#74;avascript:` (a capital J), lower-casing
+    // first catches references written in the wrong case.
     let decoded = || decode_references(&value.to_ascii_lowercase());
     if name.eq_ignore_ascii_case("style") && hides_text(&decoded()) {
         problems.push("隐藏文字的内联样式".to_string());
     }
     if value.contains('&') || starts_with_scheme(value) {
-        let value: String = decoded().chars().filter(|c| !c.is_whitespace()).collect();
+        let squeeze = |v: String| -> String { v.chars().filter(|c| !c.is_whitespace()).collect() };
+        let lowered_first = squeeze(decoded());
+        let decoded_first = squeeze(decode_references(value).to_lowercase());
+        let value = if FORBIDDEN_SCHEMES
+            .iter()
+            .any(|s| decoded_first.starts_with(s))
+        {
+            decoded_first
+        } else {
+            lowered_first
+        };
         if FORBIDDEN_SCHEMES.iter().any(|s| value.starts_with(s)) {
             problems.push(format!(
                 "可执行的链接 {}=\"{}…\"",
@@ -464,6 +475,11 @@ impl<'a> Iterator for Attributes<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         self.skip_chars(|c| c.is_whitespace() || c == '/');
         let start = self.i;
+        // A name cannot be empty: browsers read `=x` in `<a =x onclick=y>` as an
+        // attribute named `=x` and go on to `onclick`, and so must we.
+        if self.peek() == Some('=') {
+            self.i += 1;
+        }
         self.skip_chars(|c| !c.is_whitespace() && c != '=');
         if self.i == start {
             return None;
@@ -551,6 +567,9 @@ mod tests {
             ("<script>alert(1)</script>", "内嵌脚本"),
             ("<img src=x onerror=alert(1)>", "onerror"),
             ("<a href=\"javascript:alert(1)\">x</a>", "可执行的链接"),
+            ("<a href=\"&#74;avascript:alert(1)\">x</a>", "可执行的链接"),
+            ("<a href=\"&#x4A;AVASCRIPT:alert(1)\">x</a>", "可执行的链接"),
+            ("<a =x onclick=\"y()\">x</a>", "事件处理属性"),
             ("<a href=\"&#106;avascript:alert(1)\">x</a>", "可执行的链接"),
             ("<a href=' data:text/html,x'>x</a>", "可执行的链接"),
             ("<iframe src=\"https://x\"></iframe>", "<iframe>"),
