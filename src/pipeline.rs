@@ -719,6 +719,9 @@ impl Pipeline {
         let start = Instant::now();
         let plan =
             render::plan(&checked.disclosure, &self.options).map_err(|e| render_failed(&e))?;
+        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+            eprintln!("plan (with data files): {:.2?}", start.elapsed());
+        }
         sink.planned(plan.pages().len() + plan.planned_files());
         // Nothing personal and no active content may reach the output, in a preview
         // either.
