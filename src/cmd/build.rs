@@ -68,6 +68,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         eprintln!("无法输出检查结果：{err}");
     }
     let pages = sink.pages();
+    let reused = writer.reused();
     let commit_started = Instant::now();
     let committed = writer.commit();
     if std::env::var_os("GONGKAI_TIMINGS").is_some() {
@@ -85,8 +86,15 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
     match committed {
         Ok(stats) => {
+            // Unchanged files keep their time, so an upload tool that compares times
+            // sends only the others; say so when it applies.
+            let unchanged = if reused > 0 {
+                format!("（其中 {reused} 个与上次相同，未改动）")
+            } else {
+                String::new()
+            };
             println!(
-                "已生成网站：页面 {pages} 个，共 {} 个文件，{}，用时 {:.1} 秒。输出在 {}，把其中的全部文件上传到网站即可。",
+                "已生成网站：页面 {pages} 个，共 {} 个文件{unchanged}，{}，用时 {:.1} 秒。输出在 {}，把其中的全部文件上传到网站即可。",
                 stats.files,
                 human_size(stats.bytes),
                 started.elapsed().as_secs_f64(),

@@ -84,6 +84,14 @@ pub struct SiteWriter {
     dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     files: std::sync::atomic::AtomicUsize,
     bytes: std::sync::atomic::AtomicU64,
+    /// The output being replaced, when it is one of ours: a file whose bytes are
+    /// unchanged is hard-linked from it instead of written again.
+    previous: Option<PathBuf>,
+    /// Cleared after the first failed link (a file system without hard links, such as
+    /// a FAT-formatted USB disk): every later file is simply written.
+    linking: std::sync::atomic::AtomicBool,
+    /// Files reused from the previous output.
+    reused: std::sync::atomic::AtomicUsize,
     done: bool,
 }
 
@@ -103,12 +111,17 @@ impl SiteWriter {
                 .map_err(|e| context(e, "无法删除遗留的临时文件夹", &temp))?;
         }
         std::fs::create_dir(&temp).map_err(|e| context(e, "无法创建临时输出文件夹", &temp))?;
+        // Only a folder this tool wrote (it has the marker) lends its files.
+        let previous = out.join(MARKER_FILE).is_file().then(|| out.clone());
         Ok(SiteWriter {
             out,
             temp,
             dirs: std::sync::Mutex::new(std::collections::HashSet::new()),
             files: std::sync::atomic::AtomicUsize::new(0),
             bytes: std::sync::atomic::AtomicU64::new(0),
+            linking: std::sync::atomic::AtomicBool::new(previous.is_some()),
+            previous,
+            reused: std::sync::atomic::AtomicUsize::new(0),
             done: false,
         })
     }
@@ -132,7 +145,13 @@ impl SiteWriter {
                     .insert(dir.to_path_buf());
             }
         }
-        std::fs::write(&full, &file.bytes).map_err(|e| context(e, "无法写入输出文件", &full))?;
+        if self.reuse(file, &full) {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            std::fs::write(&full, &file.bytes)
+                .map_err(|e| context(e, "无法写入输出文件", &full))?;
+        }
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.bytes.fetch_add(
@@ -140,6 +159,45 @@ impl SiteWriter {
             std::sync::atomic::Ordering::Relaxed,
         );
         Ok(())
+    }
+
+    /// Puts the previous output's copy of `file` at `full` by a hard link when its
+    /// bytes are the same. Creating a file costs the file system far more than linking
+    /// one (measured in BENCHMARKS.md), and a month's rebuild leaves most pages as
+    /// they were; unchanged files also keep their time, so upload tools that compare
+    /// times send only what changed. The old copy is never modified: a build that
+    /// fails still leaves the previous output whole.
+    fn reuse(&self, file: &OutputFile, full: &Path) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        if !self.linking.load(Relaxed) {
+            return false;
+        }
+        let old = previous.join(&file.path);
+        // The length first: most changed files differ in it, and it needs no read.
+        // `symlink_metadata`: a link someone put in the output is never followed.
+        match std::fs::symlink_metadata(&old) {
+            Ok(meta) if meta.is_file() && meta.len() == file.bytes.len() as u64 => {}
+            _ => return false,
+        }
+        match std::fs::read(&old) {
+            Ok(bytes) if bytes == file.bytes => {}
+            _ => return false,
+        }
+        if std::fs::hard_link(&old, full).is_ok() {
+            true
+        } else {
+            self.linking.store(false, Relaxed);
+            false
+        }
+    }
+
+    /// How many files were reused from the previous output (hard links of unchanged
+    /// files) rather than written.
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Files and bytes written so far.
@@ -371,6 +429,51 @@ mod tests {
         let after = snapshot(&out);
         assert_eq!(after["months/2024-05/index.html"], "五月".as_bytes());
         assert!(after.contains_key(MARKER_FILE));
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+        let first = SiteWriter::begin(&out, None).unwrap();
+        for f in [
+            file("a.html", "甲"),
+            file("b.html", "乙"),
+            file("c.html", "丙"),
+        ] {
+            first.write(&f).unwrap();
+        }
+        assert_eq!(first.reused(), 0, "nothing to reuse the first time");
+        first.commit().unwrap();
+        let (a, b) = (inode("a.html"), inode("b.html"));
+        // Someone put a link in the output: it is never followed.
+        std::os::unix::fs::symlink(out.join("a.html"), out.join("d.html")).unwrap();
+
+        // A failed second build leaves every old file as it was.
+        let failed = SiteWriter::begin(&out, None).unwrap();
+        failed.write(&file("a.html", "甲")).unwrap();
+        failed.write(&file("b.html", "改")).unwrap();
+        drop(failed);
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), "乙".as_bytes());
+
+        let second = SiteWriter::begin(&out, None).unwrap();
+        second.write(&file("a.html", "甲")).unwrap(); // same
+        second.write(&file("b.html", "丁")).unwrap(); // same length, other bytes
+        second.write(&file("d.html", "甲")).unwrap(); // the old one is a symlink
+        assert_eq!(second.reused(), 1);
+        second.commit().unwrap();
+        assert_eq!(inode("a.html"), a, "unchanged: linked");
+        assert_ne!(inode("b.html"), b, "changed: written anew");
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), "丁".as_bytes());
+        assert!(!out.join("c.html").exists(), "gone from the site: gone");
+        assert!(!std::fs::symlink_metadata(out.join("d.html"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert!(leftovers(dir.path()).is_empty());
     }
 
