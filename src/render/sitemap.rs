@@ -16,9 +16,18 @@ use super::charts::xml_escape;
 use super::urls;
 use super::OutputFile;
 
+/// The most URLs one sitemap file may list (the sitemap protocol's limit; a province
+/// has more hazard pages than that).
+const MAX_URLS: usize = 50_000;
+
 /// `sitemap.xml` (every page in `html_paths` except the 404 page, sorted, without
-/// duplicates) and `robots.txt` (allows everything, names the sitemap).
+/// duplicates) and `robots.txt` (allows everything, names the sitemap). Beyond
+/// 50,000 pages `sitemap.xml` is a sitemap index of `sitemap-1.xml`, `sitemap-2.xml`, …
 pub fn render(site: &Disclosure, html_paths: &[String]) -> Vec<OutputFile> {
+    render_parts(site, html_paths, MAX_URLS)
+}
+
+fn render_parts(site: &Disclosure, html_paths: &[String], max_urls: usize) -> Vec<OutputFile> {
     let base = site.config.base_url.trim();
     let url = |path: &str| {
         if base.is_empty() {
@@ -34,17 +43,46 @@ pub fn render(site: &Disclosure, html_paths: &[String]) -> Vec<OutputFile> {
         .filter(|p| p.ends_with(".html") && *p != urls::NOT_FOUND)
         .collect();
 
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in paths {
-        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&url(path)));
-        if let Some(date) = dates.get(path) {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", date.format("%Y-%m-%d"));
+    let paths: Vec<&str> = paths.into_iter().collect();
+    let urlset = |paths: &[&str]| {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for path in paths {
+            let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&url(path)));
+            if let Some(date) = dates.get(*path) {
+                let _ = write!(xml, "<lastmod>{}</lastmod>", date.format("%Y-%m-%d"));
+            }
+            xml.push_str("</url>\n");
         }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    let mut files = Vec::new();
+    let xml = if paths.len() <= max_urls.max(1) {
+        urlset(&paths)
+    } else {
+        // A sitemap index naming one file per 50,000 pages, each with the latest
+        // content date of its pages.
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (n, part) in paths.chunks(max_urls.max(1)).enumerate() {
+            let name = format!("sitemap-{}.xml", n + 1);
+            let _ = write!(index, "  <sitemap><loc>{}</loc>", xml_escape(&url(&name)));
+            if let Some(date) = part.iter().filter_map(|p| dates.get(*p)).max() {
+                let _ = write!(index, "<lastmod>{}</lastmod>", date.format("%Y-%m-%d"));
+            }
+            index.push_str("</sitemap>\n");
+            files.push(OutputFile {
+                path: name,
+                bytes: urlset(part).into_bytes(),
+                source: None,
+            });
+        }
+        index.push_str("</sitemapindex>\n");
+        index
+    };
 
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if base.is_empty() {
@@ -55,7 +93,7 @@ pub fn render(site: &Disclosure, html_paths: &[String]) -> Vec<OutputFile> {
         let _ = writeln!(robots, "Sitemap: {}", url(urls::SITEMAP));
     }
 
-    vec![
+    let mut out = vec![
         OutputFile {
             path: urls::SITEMAP.to_string(),
             bytes: xml.into_bytes(),
@@ -66,7 +104,9 @@ pub fn render(site: &Disclosure, html_paths: &[String]) -> Vec<OutputFile> {
             bytes: robots.into_bytes(),
             source: None,
         },
-    ]
+    ];
+    out.extend(files);
+    out
 }
 
 /// The content date of the pages that have one: month pages (the disclosure day),
@@ -157,6 +197,43 @@ mod tests {
         assert!(!xml.contains("404"));
         assert!(robots.contains("User-agent: *\nAllow: /\n"));
         assert!(robots.contains("Sitemap: https://www.example.gov.cn/nz/aqsc/sitemap.xml\n"));
+    }
+
+    #[test]
+    fn beyond_the_limit_an_index_of_parts() {
+        let files = render_parts(&site("https://x.gov.cn/a"), &paths(), 3);
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "robots.txt",
+                "sitemap-1.xml",
+                "sitemap-2.xml"
+            ]
+        );
+        let text = |i: usize| String::from_utf8(files[i].bytes.clone()).unwrap();
+        let index = text(0);
+        assert!(index.contains("<sitemapindex"), "{index}");
+        // The first part has dated pages (its latest date is the index's lastmod); the
+        // second holds only the village page, which has none.
+        assert!(
+            index.contains(
+                "<loc>https://x.gov.cn/a/sitemap-1.xml</loc><lastmod>2024-05-25</lastmod>"
+            ),
+            "{index}"
+        );
+        assert!(index.contains("<loc>https://x.gov.cn/a/sitemap-2.xml</loc></sitemap>"));
+        // Four pages: three in the first part, one in the second, none lost.
+        assert_eq!(text(2).matches("<url>").count(), 3);
+        assert_eq!(text(3).matches("<url>").count(), 1);
+        assert!(text(1).contains("Sitemap: https://x.gov.cn/a/sitemap.xml"));
+        // At the limit exactly, one plain sitemap.
+        let files = render_parts(&site("https://x.gov.cn/a"), &paths(), 4);
+        assert_eq!(files.len(), 2);
+        assert!(String::from_utf8(files[0].bytes.clone())
+            .unwrap()
+            .contains("<urlset"));
     }
 
     #[test]
