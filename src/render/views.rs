@@ -618,7 +618,10 @@ mod tests {
         let row_keys = serde_json::to_value(&row).unwrap();
         let view_keys = serde_json::to_value(&view).unwrap();
         for key in row_keys.as_object().unwrap().keys() {
-            assert!(view_keys.get(key).is_some(), "{key} is not a HazardView field");
+            assert!(
+                view_keys.get(key).is_some(),
+                "{key} is not a HazardView field"
+            );
         }
     }
 
