@@ -185,6 +185,14 @@ pub struct RunStats {
     pub reloaded: Vec<Input>,
     /// Loading and checking (zero when the previous model was reused).
     pub load_check: Duration,
+    /// Of `load_check`: the guard against links and oversize files.
+    pub guard: Duration,
+    /// Of `load_check`: stamping the inputs and reading the changed ones.
+    pub load: Duration,
+    /// Of `load_check`: putting the inputs together for the rules.
+    pub assemble: Duration,
+    /// Of `load_check`: the rules over the whole site.
+    pub rules: Duration,
     /// Building the model.
     pub model: Duration,
     /// Rendering.
@@ -245,6 +253,9 @@ pub struct Pipeline {
     /// Each register file as last read, by absolute path.
     register_cache: std::collections::HashMap<PathBuf, CachedRegister>,
     checked: Option<Checked>,
+    /// The per-row findings of each register file at the last check, reused for the
+    /// files that were not read again.
+    row_findings: rules::RowFindings,
     stats: RunStats,
 }
 
@@ -270,6 +281,7 @@ impl Pipeline {
             files_checked: None,
             keep_inputs: true,
             checked: None,
+            row_findings: rules::RowFindings::default(),
             stats: RunStats::default(),
         }
     }
@@ -391,9 +403,11 @@ impl Pipeline {
         // Links out of the site folder and oversize files are refused before anything
         // is read, in the preview as in `check` and `build`.
         let guarded = crate::load::guard::check_content(&self.root);
+        self.stats.guard = start.elapsed();
         if guarded.has_errors() {
             return Err(guarded);
         }
+        let load_start = Instant::now();
         let dirty = std::mem::take(&mut self.dirty);
         let mut reloaded = Vec::new();
 
@@ -412,17 +426,15 @@ impl Pipeline {
         }
         self.theme_stamp = Some(theme_stamp);
         self.stats.reloaded = reloaded;
+        self.stats.load = load_start.elapsed();
 
         if content_changed || self.checked.is_none() {
             let checked = self.check();
-            self.stats.load_check = start.elapsed();
+            self.stats.load_check = start.elapsed().saturating_sub(self.stats.model);
             match checked {
                 Ok(checked) => {
-                    let model_start = Instant::now();
-                    let disclosure = std::sync::Arc::new(model::build(checked.0));
-                    self.stats.model = model_start.elapsed();
                     self.checked = Some(Checked {
-                        disclosure,
+                        disclosure: std::sync::Arc::new(checked.0),
                         findings: checked.1,
                         files_read: checked.2,
                         rows_read: checked.3,
@@ -596,10 +608,14 @@ impl Pipeline {
         (registers, files.len())
     }
 
-    /// Puts the cached inputs together as one [`LoadedSite`] (in the order
-    /// [`load::load_site`] reads them) and runs every rule over it.
+    /// Runs every rule over the cached inputs and, when they find no error, builds the
+    /// model from them (in the order [`load::load_site`] reads them).
+    ///
+    /// A pipeline that keeps its inputs builds the model from a copy of them while the
+    /// rules run on the originals (on another core); the model is dropped if the rules
+    /// find an error. A one-shot pipeline moves its inputs into the model after the rules.
     #[allow(clippy::type_complexity)]
-    fn check(&mut self) -> Result<(LoadedSite, Findings, usize, usize), Findings> {
+    fn check(&mut self) -> Result<(Disclosure, Findings, usize, usize), Findings> {
         let mut findings = Findings::default();
         let config_slot = self.config.as_ref();
         if let Some(slot) = config_slot {
@@ -618,80 +634,116 @@ impl Pipeline {
                 return Err(findings);
             }
         };
-        if self.registers.is_none()
-            || self.notices.is_none()
-            || self.pages.is_none()
-            || self.tasks.is_none()
-        {
+        let (Some(registers), Some(notices), Some(pages), Some(tasks)) = (
+            self.registers.as_ref(),
+            self.notices.as_ref(),
+            self.pages.as_ref(),
+            self.tasks.as_ref(),
+        ) else {
             // Unreachable when a config was read: every slot is filled after it.
             findings.push(Finding::error(
                 "pipeline-incomplete",
                 "内部错误：部分内容未读取，请重新运行",
             ));
             return Err(findings);
-        }
+        };
         let mut files_read = 1;
         for (slot_findings, files) in [
-            self.registers.as_ref().map(|s| (&s.findings, s.files)),
-            self.notices.as_ref().map(|s| (&s.findings, s.files)),
-            self.pages.as_ref().map(|s| (&s.findings, s.files)),
-            self.tasks.as_ref().map(|s| (&s.findings, s.files)),
-        ]
-        .into_iter()
-        .flatten()
-        {
+            (&registers.findings, registers.files),
+            (&notices.findings, notices.files),
+            (&pages.findings, pages.files),
+            (&tasks.findings, tasks.files),
+        ] {
             findings.extend(slot_findings.iter().cloned());
             files_read += files;
         }
         self.files_checked = Some(files_read);
-        let site = if self.keep_inputs {
-            LoadedSite {
-                root: self.root.clone(),
-                config,
-                registers: self.registers.as_ref().map_or_else(Vec::new, |slot| {
-                    slot.value.iter().map(|r| RegisterFile::clone(r)).collect()
-                }),
-                notices: self
-                    .notices
-                    .as_ref()
-                    .map_or_else(Vec::new, |s| s.value.clone()),
-                pages: self
-                    .pages
-                    .as_ref()
-                    .map_or_else(Vec::new, |s| s.value.clone()),
-                tasks: self
-                    .tasks
-                    .as_ref()
-                    .map_or_else(Vec::new, |s| s.value.clone()),
-                files_read,
+        let rows_read: usize = registers.value.iter().map(|r| r.data_rows).sum();
+        if self.keep_inputs {
+            let register_refs: Vec<&RegisterFile> =
+                registers.value.iter().map(|r| r.as_ref()).collect();
+            let parts = rules::SiteParts {
+                config: &config,
+                registers: &register_refs,
+                notices: &notices.value,
+                pages: &pages.value,
+            };
+            let root = &self.root;
+            let row_findings = &mut self.row_findings;
+            // The model does not depend on the findings: it is built beside the rules
+            // and used only when they pass.
+            let ((rule_findings, rules_took), (disclosure, assemble_took, model_took)) =
+                rayon::join(
+                    || {
+                        let started = Instant::now();
+                        let mut rule_findings = Findings::default();
+                        rules::check_parts_cached(
+                            parts,
+                            &registers.value,
+                            row_findings,
+                            &mut rule_findings,
+                        );
+                        (rule_findings, started.elapsed())
+                    },
+                    || {
+                        let started = Instant::now();
+                        let site = LoadedSite {
+                            root: root.clone(),
+                            config: config.clone(),
+                            registers: registers
+                                .value
+                                .iter()
+                                .map(|r| RegisterFile::clone(r))
+                                .collect(),
+                            notices: notices.value.clone(),
+                            pages: pages.value.clone(),
+                            tasks: tasks.value.clone(),
+                            files_read,
+                        };
+                        let assembled = started.elapsed();
+                        let disclosure = model::build(site);
+                        (disclosure, assembled, started.elapsed() - assembled)
+                    },
+                );
+            self.stats.rules = rules_took;
+            self.stats.assemble = assemble_took;
+            self.stats.model = model_took;
+            findings.extend(rule_findings.items);
+            findings.sort();
+            if findings.has_errors() {
+                return Err(findings);
             }
-        } else {
-            // One run only: the inputs move into the model (a later run reads them
-            // again), so each register file has one owner and is not copied.
-            self.register_cache.clear();
-            LoadedSite {
-                root: self.root.clone(),
-                config,
-                registers: self
-                    .registers
-                    .take()
-                    .map_or_else(Vec::new, |slot| slot.value)
-                    .into_iter()
-                    .map(|r| Arc::try_unwrap(r).unwrap_or_else(|r| RegisterFile::clone(&r)))
-                    .collect(),
-                notices: self.notices.take().map_or_else(Vec::new, |s| s.value),
-                pages: self.pages.take().map_or_else(Vec::new, |s| s.value),
-                tasks: self.tasks.take().map_or_else(Vec::new, |s| s.value),
-                files_read,
-            }
+            return Ok((disclosure, findings, files_read, rows_read));
+        }
+        // One run only: the inputs move into the model (a later run reads them again),
+        // so each register file has one owner and is not copied.
+        self.register_cache.clear();
+        let site = LoadedSite {
+            root: self.root.clone(),
+            config,
+            registers: self
+                .registers
+                .take()
+                .map_or_else(Vec::new, |slot| slot.value)
+                .into_iter()
+                .map(|r| Arc::try_unwrap(r).unwrap_or_else(|r| RegisterFile::clone(&r)))
+                .collect(),
+            notices: self.notices.take().map_or_else(Vec::new, |s| s.value),
+            pages: self.pages.take().map_or_else(Vec::new, |s| s.value),
+            tasks: self.tasks.take().map_or_else(Vec::new, |s| s.value),
+            files_read,
         };
+        let rules_start = Instant::now();
         rules::check_site(&site, &mut findings);
         findings.sort();
+        self.stats.rules = rules_start.elapsed();
         if findings.has_errors() {
             return Err(findings);
         }
-        let (files, rows) = (site.files_read, site.rows_read());
-        Ok((site, findings, files, rows))
+        let model_start = Instant::now();
+        let disclosure = model::build(site);
+        self.stats.model = model_start.elapsed();
+        Ok((disclosure, findings, files_read, rows_read))
     }
 
     /// Renders the checked model page by page (in parallel), scans each file for leaks
@@ -730,12 +782,11 @@ impl Pipeline {
         let scan_nanos = AtomicU64::new(0);
         let streamed = plan.stream(|file: OutputFile| {
             let scan_start = Instant::now();
-            let leaks = scanner.scan_file(&file);
-            let active = scan::html::active_content(std::slice::from_ref(&file));
+            let check = scanner.check_file(&file);
             scan_nanos.fetch_add(scan_start.elapsed().as_nanos() as u64, Ordering::Relaxed);
             let mut problems = problems.lock().unwrap_or_else(PoisonError::into_inner);
-            problems.0.extend(leaks);
-            problems.1.extend(active);
+            problems.0.extend(check.leaks);
+            problems.1.extend(check.active);
             if !problems.0.is_empty() || !problems.1.is_empty() {
                 return Ok(());
             }

@@ -433,6 +433,56 @@ fn incremental_rebuilds_equal_clean_builds() {
                 )
             }),
         ),
+        // Rules across months: a hazard open in one month and missing from the next
+        // (瞒报) must be found whichever of the two months was edited, also when the
+        // other month's rows and their findings come from the cache.
+        (
+            "a hazard vanishes from the later month",
+            Box::new(|s: &TempSite| {
+                s.edit(
+                    "content/registers/2025-03/甲村.csv",
+                    "\nJC-004,",
+                    "\nJC-904,",
+                )
+            }),
+        ),
+        (
+            "it is back in the later month",
+            Box::new(|s: &TempSite| {
+                s.edit(
+                    "content/registers/2025-03/甲村.csv",
+                    "\nJC-904,",
+                    "\nJC-004,",
+                )
+            }),
+        ),
+        (
+            "the earlier month reopens a hazard the later one lacks",
+            Box::new(|s: &TempSite| {
+                s.edit(
+                    "content/registers/2025-02/甲村.csv",
+                    "疏散预案,已销号,已验收,2025.1.10,2025.2.10,孙审核",
+                    "疏散预案,整改中,,,,",
+                )
+            }),
+        ),
+        (
+            "the earlier month closes it again",
+            Box::new(|s: &TempSite| {
+                s.edit(
+                    "content/registers/2025-02/甲村.csv",
+                    "疏散预案,整改中,,,,",
+                    "疏散预案,已销号,已验收,2025.1.10,2025.2.10,孙审核",
+                )
+            }),
+        ),
+        // Overdue findings depend on the due day of every month, from the settings.
+        (
+            "move the disclosure day",
+            Box::new(|s: &TempSite| {
+                s.edit("site.toml", "disclosure_day = 25", "disclosure_day = 5")
+            }),
+        ),
         (
             "shift the months",
             Box::new(|s: &TempSite| {
@@ -483,6 +533,13 @@ fn incremental_rebuilds_equal_clean_builds() {
         let incremental = pipeline.run();
         let clean = build_once(root, RenderOptions::new(root));
         assert_same(step, &incremental, &clean);
+        if step.contains("vanishes") || step.contains("reopens") {
+            let findings = clean.as_ref().expect_err(step);
+            assert!(
+                findings.items.iter().any(|f| f.code == "vanished-hazard"),
+                "{step}: no vanished hazard reported"
+            );
+        }
         let reloaded = pipeline.stats().reloaded.clone();
         assert_lazy_same(step, &mut pipeline, &clean);
         // The cache was really used: only what the step touched was read again.

@@ -12,13 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use crate::check::{Finding, Findings};
+use crate::config::SiteConfig;
 use crate::hazard::{FivePart, HazardRecord, Status, YearMonth};
-use crate::load::{DisclosureMode, LoadedSite, RegisterFile};
+use crate::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 
 /// Canonical column headers, used in findings (SPEC.md's table).
 mod header {
@@ -51,13 +53,121 @@ pub fn five_part_header(part: FivePart) -> &'static str {
 /// Applies every rule that looks beyond a single cell to a loaded site, adding the
 /// findings (errors, warnings and notes) to `findings`.
 pub fn check_site(site: &LoadedSite, findings: &mut Findings) {
-    let months = index_months(&site.registers, findings);
+    let registers: Vec<&RegisterFile> = site.registers.iter().collect();
+    check_parts(
+        SiteParts {
+            config: &site.config,
+            registers: &registers,
+            notices: &site.notices,
+            pages: &site.pages,
+        },
+        findings,
+    );
+}
+
+/// What the rules read of a site, borrowed from wherever it is kept (the preview keeps
+/// its register files shared, not in a [`LoadedSite`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SiteParts<'a> {
+    /// The settings (the disclosure day).
+    pub config: &'a SiteConfig,
+    /// Every register file, sorted by month then path (as in [`LoadedSite`]).
+    pub registers: &'a [&'a RegisterFile],
+    /// Every notice, sorted by path.
+    pub notices: &'a [Notice],
+    /// Every standing page, sorted by path.
+    pub pages: &'a [Page],
+}
+
+/// [`check_site`] on borrowed parts; the findings are the same, in the same order.
+pub fn check_parts(site: SiteParts<'_>, findings: &mut Findings) {
+    check_all(site, None, findings);
+}
+
+/// The findings of the rules that look at one row alone, per register file, kept from
+/// one check to the next so a preview rebuild checks only the rows of files read again.
+///
+/// An entry is keyed by the file's shared allocation and holds a reference to it, so
+/// the address cannot be reused by another file while the entry exists: a file read
+/// again is a new allocation and misses. The due date (from the month and the
+/// disclosure day in the settings) is part of the key, as the overdue rule depends on it.
+#[derive(Debug, Default)]
+pub struct RowFindings {
+    by_file: FxHashMap<usize, (Arc<RegisterFile>, NaiveDate, Vec<Finding>)>,
+}
+
+impl RowFindings {
+    /// Number of files whose row findings are kept.
+    pub fn len(&self) -> usize {
+        self.by_file.len()
+    }
+
+    /// True when nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.by_file.is_empty()
+    }
+}
+
+/// [`check_parts`] for register files kept shared, reusing the per-row findings of
+/// files that are the same allocation as at the last call (`cache`), and forgetting
+/// the files no longer there. `registers` must be the files of `site.registers`.
+pub fn check_parts_cached(
+    site: SiteParts<'_>,
+    registers: &[Arc<RegisterFile>],
+    cache: &mut RowFindings,
+    findings: &mut Findings,
+) {
+    let shared: FxHashMap<usize, &Arc<RegisterFile>> = registers
+        .iter()
+        .map(|file| (Arc::as_ptr(file) as usize, file))
+        .collect();
+    let mut next = RowFindings::default();
+    check_all(site, Some((&shared, cache, &mut next)), findings);
+    *cache = next;
+}
+
+type RowCacheParts<'c, 'a> = (
+    &'c FxHashMap<usize, &'a Arc<RegisterFile>>,
+    &'c mut RowFindings,
+    &'c mut RowFindings,
+);
+
+fn check_all(
+    site: SiteParts<'_>,
+    mut cache: Option<RowCacheParts<'_, '_>>,
+    findings: &mut Findings,
+) {
+    let months = index_months(site.registers, findings);
     check_gaps(&months, findings);
     let disclosure_day = site.config.disclosure_day;
     for month in months.values() {
         let due = month.month.due_date(disclosure_day);
-        for record in &month.rows {
-            check_row(record, month.month, due, findings);
+        for &file in &month.files {
+            let key = std::ptr::from_ref(file) as usize;
+            let Some((shared, old, next)) = cache.as_mut() else {
+                for record in &file.records {
+                    check_row(record, month.month, due, findings);
+                }
+                continue;
+            };
+            let Some(&arc) = shared.get(&key) else {
+                for record in &file.records {
+                    check_row(record, month.month, due, findings);
+                }
+                continue;
+            };
+            let rows = match old.by_file.remove(&key) {
+                Some((kept, kept_due, rows)) if Arc::ptr_eq(&kept, arc) && kept_due == due => rows,
+                _ => {
+                    let mut rows = Findings::default();
+                    for record in &file.records {
+                        check_row(record, month.month, due, &mut rows);
+                    }
+                    rows.items
+                }
+            };
+            findings.extend(rows.iter().cloned());
+            next.by_file.insert(key, (Arc::clone(arc), due, rows));
         }
     }
     check_successions(&months, findings);
@@ -74,6 +184,8 @@ struct MonthIndex<'a> {
     /// Data rows left out by the loader because of errors in them: a hazard that seems
     /// to vanish may be one of these.
     unread_rows: usize,
+    /// The files of the month, in order (their rows are `rows`, in the same order).
+    files: Vec<&'a RegisterFile>,
 }
 
 impl<'a> MonthIndex<'a> {
@@ -90,17 +202,19 @@ impl<'a> MonthIndex<'a> {
 /// Groups the rows by month and reports duplicate ids within a month (across its files
 /// too). Later duplicates stay out of `by_id`, so the other rules see each id once.
 fn index_months<'a>(
-    registers: &'a [RegisterFile],
+    registers: &[&'a RegisterFile],
     findings: &mut Findings,
 ) -> BTreeMap<YearMonth, MonthIndex<'a>> {
     let mut months: BTreeMap<YearMonth, MonthIndex<'a>> = BTreeMap::new();
-    for file in registers {
+    for &file in registers {
         let index = months.entry(file.month).or_insert_with(|| MonthIndex {
             month: file.month,
             rows: Vec::new(),
             by_id: FxHashMap::default(),
             unread_rows: 0,
+            files: Vec::new(),
         });
+        index.files.push(file);
         index.unread_rows += file.data_rows.saturating_sub(file.records.len());
         for record in &file.records {
             index.rows.push(record);
@@ -573,7 +687,7 @@ fn id_reused(
 
 /// Notes on what will not be published: notices that are drafts or not 主动公开, draft
 /// pages, and each register file's private and unknown columns.
-fn check_unpublished(site: &LoadedSite, findings: &mut Findings) {
+fn check_unpublished(site: SiteParts<'_>, findings: &mut Findings) {
     for notice in site.notices.iter().filter(|n| !n.is_published()) {
         let mut reasons = Vec::new();
         if notice.draft {
@@ -613,7 +727,7 @@ fn check_unpublished(site: &LoadedSite, findings: &mut Findings) {
             .with_help("如需发布，请删去草稿标记（草稿 = true 或 draft = true）。"),
         );
     }
-    for file in &site.registers {
+    for file in site.registers {
         if file.unpublished_columns.is_empty() {
             continue;
         }

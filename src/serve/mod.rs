@@ -58,7 +58,22 @@ impl SiteBuilder for Pipeline {
     }
 
     fn build_site(&mut self) -> Result<GoodBuild, Findings> {
-        let modelled = self.run_model()?;
+        let modelled = self.run_model();
+        if timings_wanted() {
+            let stats = self.stats();
+            eprintln!(
+                "preview timings: guard {:.2?}, load {:.2?} (reloaded {:?}), assemble {:.2?}, rules {:.2?}, load+check {:.2?}, model {:.2?}, run {:.2?}",
+                stats.guard,
+                stats.load,
+                stats.reloaded,
+                stats.assemble,
+                stats.rules,
+                stats.load_check,
+                stats.model,
+                stats.total,
+            );
+        }
+        let modelled = modelled?;
         let site = lazy::LazySite::new(&modelled)?;
         Ok(GoodBuild {
             summary: Summary::new(&modelled.findings, modelled.files_read, modelled.rows_read),
@@ -284,6 +299,11 @@ fn is_addr_in_use(err: &(dyn std::error::Error + 'static)) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse)
 }
 
+/// True when `GONGKAI_TIMINGS` asks for stage times on stderr.
+fn timings_wanted() -> bool {
+    std::env::var_os("GONGKAI_TIMINGS").is_some()
+}
+
 /// Rebuilds on every batch of changes until told to stop. Batches that arrive while a
 /// build runs are merged into the next one.
 fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared: &Shared) {
@@ -312,13 +332,14 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
         let started = std::time::Instant::now();
         builder.invalidate(&changed);
         let outcome = builder.build_site();
-        publish(
-            shared,
-            outcome,
-            builder.counts(),
-            started.elapsed(),
-            &changed,
-        );
+        let built = started.elapsed();
+        publish(shared, outcome, builder.counts(), built, &changed);
+        if timings_wanted() {
+            eprintln!(
+                "preview rebuild: build {built:.2?}, published after {:.2?}",
+                started.elapsed()
+            );
+        }
     }
 }
 

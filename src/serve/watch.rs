@@ -14,8 +14,11 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
 use crate::pipeline::{is_editor_litter, Input};
 
 /// How long the watcher waits for a burst of events (an editor's save, a copied folder)
-/// to end before reporting it.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+/// to end before reporting it. Short, because it is added to every edit's delay: an
+/// editor's save is a burst of well under a millisecond, and a burst that outlasts it
+/// (a folder copied in slowly) only costs one more rebuild, which the build thread
+/// merges with anything that arrives while it runs.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What the watcher tells the build thread.
 #[derive(Debug)]
