@@ -4,17 +4,22 @@
 //! ```sh
 //! target/release/gongkai build --root /tmp/gongkai-bench/corpus/county --out /tmp/scan-out
 //! cargo run --release --example scan_bench -- \
-//!     --root /tmp/gongkai-bench/corpus/county --out /tmp/scan-out [--private 20000] [--rounds 3]
+//!     --root /tmp/gongkai-bench/corpus/county --out /tmp/scan-out \
+//!     [--private 20000] [--rounds 3] [--compare]
 //! ```
 //!
 //! The scanner is built from the site at `--root` exactly as `gongkai build` builds it
 //! (load, check, model, `Scanner::new`). `--private N` adds N synthetic withheld values
 //! (reporter names and phones, as a register with 举报人 columns has) to measure the
 //! private-value automaton too. Every file under `--out` (except Pagefind's `pagefind/`,
-//! which is made after the scan) is read into memory first; then each round times
-//! `Scanner::scan_file` and `scan::html::active_content` file by file on one thread,
-//! and once more over all files with rayon, as the build does. The best round is
-//! reported, with CPU time (user + sys) of the whole process.
+//! which is made after the scan) is read into memory first; then each round times, file
+//! by file on one thread, the single pass the build runs (`Scanner::check_file`) and the
+//! old two passes it replaced (`scan::reference`: `scan_file`, then `active_content`),
+//! and the single pass once more over all files with rayon, as the build does. The
+//! best round is reported, with CPU time (user + sys) of the whole process.
+//!
+//! `--compare` checks first that both find exactly the same on every file (leaks with
+//! their offsets and origins, active-content findings) and exits with 1 if not.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,7 +27,7 @@ use std::time::{Duration, Instant};
 use gongkai::hazard::HazardRecord;
 use gongkai::pipeline::Pipeline;
 use gongkai::render::{OutputFile, RenderOptions};
-use gongkai::scan::{html, Scanner};
+use gongkai::scan::{reference, FileCheck, Scanner};
 use rayon::prelude::*;
 
 struct Args {
@@ -30,6 +35,7 @@ struct Args {
     out: PathBuf,
     private: usize,
     rounds: usize,
+    compare: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -37,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut private = 0;
     let mut rounds = 3;
+    let mut compare = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} 后面缺少参数值"));
@@ -45,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--private" => private = value()?.parse().map_err(|e| format!("--private：{e}"))?,
             "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds：{e}"))?,
+            "--compare" => compare = true,
             _ => return Err(format!("不认识的参数 {arg}")),
         }
     }
@@ -53,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
         out: out.ok_or("请用 --out 指定已生成的输出文件夹")?,
         private,
         rounds: rounds.max(1),
+        compare,
     })
 }
 
@@ -113,7 +122,7 @@ fn main() {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}\n用法：scan_bench --root 网站文件夹 --out 输出文件夹 [--private N] [--rounds N]");
+            eprintln!("{e}\n用法：scan_bench --root 网站文件夹 --out 输出文件夹 [--private N] [--rounds N] [--compare]");
             std::process::exit(2);
         }
     };
@@ -175,56 +184,109 @@ fn main() {
         start.elapsed()
     );
 
-    let mut best_leak = Duration::MAX;
-    let mut best_active = Duration::MAX;
+    if args.compare {
+        let start = Instant::now();
+        let differing = compare(&scanner, &files);
+        println!(
+            "compared old and new on {} files in {:.2?}: {differing} differ",
+            files.len(),
+            start.elapsed()
+        );
+        if differing > 0 {
+            std::process::exit(1);
+        }
+    }
+
+    let mut best_old = Duration::MAX;
+    let mut best_new = Duration::MAX;
     let mut best_parallel = Duration::MAX;
+    let mut best_old_cpu = Duration::MAX;
+    let mut best_new_cpu = Duration::MAX;
     let mut leaks = 0;
     let mut unsafe_pages = 0;
     for round in 1..=args.rounds {
+        // The old two passes: leaks, then active content, each walking every tag.
         let cpu = cpu_time();
-        let mut leak_time = Duration::ZERO;
-        let mut active_time = Duration::ZERO;
+        let t = Instant::now();
+        let mut old_found = 0;
+        for file in &files {
+            old_found += reference::scan_file(&scanner, file).len();
+            old_found += reference::active_content(std::slice::from_ref(file)).len();
+        }
+        let old = t.elapsed();
+        let old_cpu = cpu_time().saturating_sub(cpu);
+        // The single pass.
+        let cpu = cpu_time();
+        let t = Instant::now();
         leaks = 0;
         unsafe_pages = 0;
         for file in &files {
-            let t = Instant::now();
-            leaks += scanner.scan_file(file).len();
-            leak_time += t.elapsed();
-            let t = Instant::now();
-            unsafe_pages += html::active_content(std::slice::from_ref(file)).len();
-            active_time += t.elapsed();
+            let check = scanner.check_file(file);
+            leaks += check.leaks.len();
+            unsafe_pages += usize::from(check.active.is_some());
         }
-        let serial_cpu = cpu_time().saturating_sub(cpu);
+        let new = t.elapsed();
+        let new_cpu = cpu_time().saturating_sub(cpu);
+        assert_eq!(old_found, leaks + unsafe_pages, "old and new differ");
         let cpu = cpu_time();
         let t = Instant::now();
-        let parallel_leaks: usize = files
+        let parallel_found: usize = files
             .par_iter()
-            .map(|f| {
-                scanner.scan_file(f).len() + html::active_content(std::slice::from_ref(f)).len()
-            })
+            .map(|f| found(&scanner.check_file(f)))
             .sum();
         let parallel = t.elapsed();
         let parallel_cpu = cpu_time().saturating_sub(cpu);
         assert_eq!(
-            parallel_leaks,
+            parallel_found,
             leaks + unsafe_pages,
             "serial and parallel differ"
         );
-        let serial = leak_time + active_time;
         println!(
-            "round {round}: one thread {serial:.2?} (scan_file {leak_time:.2?}, active_content {active_time:.2?}; cpu {serial_cpu:.2?}) = {:.0} MB/s; rayon {} threads {parallel:.2?} wall, cpu {parallel_cpu:.2?} = {:.0} MB/s",
-            mb / serial.as_secs_f64(),
+            "round {round}: one thread: old two passes {old:.2?} (cpu {old_cpu:.2?}) = {:.0} MB/s, single pass {new:.2?} (cpu {new_cpu:.2?}) = {:.0} MB/s; single pass on {} threads {parallel:.2?} wall, cpu {parallel_cpu:.2?}",
+            mb / old.as_secs_f64(),
+            mb / new.as_secs_f64(),
             rayon::current_num_threads(),
-            mb / parallel.as_secs_f64()
         );
-        best_leak = best_leak.min(leak_time);
-        best_active = best_active.min(active_time);
+        best_old = best_old.min(old);
+        best_new = best_new.min(new);
+        best_old_cpu = best_old_cpu.min(old_cpu);
+        best_new_cpu = best_new_cpu.min(new_cpu);
         best_parallel = best_parallel.min(parallel);
     }
     println!(
-        "best: scan_file {best_leak:.2?} ({:.0} MB/s), active_content {best_active:.2?} ({:.0} MB/s), both {:.0} MB/s per core; rayon {best_parallel:.2?} wall; {leaks} leaks, {unsafe_pages} unsafe pages",
-        mb / best_leak.as_secs_f64(),
-        mb / best_active.as_secs_f64(),
-        mb / (best_leak + best_active).as_secs_f64(),
+        "best: old {best_old:.2?} (cpu {best_old_cpu:.2?}, {:.0} MB/s), single pass {best_new:.2?} (cpu {best_new_cpu:.2?}, {:.0} MB/s) per core, {:.0}% less; rayon {best_parallel:.2?} wall; {leaks} leaks, {unsafe_pages} unsafe pages",
+        mb / best_old.as_secs_f64(),
+        mb / best_new.as_secs_f64(),
+        100.0 * (1.0 - best_new.as_secs_f64() / best_old.as_secs_f64()),
     );
+}
+
+/// Leaks and unsafe pages in one check.
+fn found(check: &FileCheck) -> usize {
+    check.leaks.len() + usize::from(check.active.is_some())
+}
+
+/// Files on which the single pass and the old two passes find different things (each
+/// printed).
+fn compare(scanner: &Scanner, files: &[OutputFile]) -> usize {
+    files
+        .par_iter()
+        .filter(|file| {
+            let (leaks, active) = reference::check_file(scanner, file);
+            let check = scanner.check_file(file);
+            let same =
+                check.leaks == leaks && check.active.iter().cloned().collect::<Vec<_>>() == active;
+            if !same {
+                eprintln!(
+                    "{}: old {} leaks {:?}, new {} leaks {:?}",
+                    file.path,
+                    leaks.len(),
+                    active.first().map(|f| &f.message),
+                    check.leaks.len(),
+                    check.active.as_ref().map(|f| &f.message)
+                );
+            }
+            !same
+        })
+        .count()
 }

@@ -67,23 +67,72 @@ pub fn visible_text(bytes: &[u8]) -> Option<String> {
 /// [`visible_text`] appended to `out` (a buffer the caller reuses from page to page).
 /// What is appended is always UTF-8.
 pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
+    walk::<true, false>(text, out, &mut PageSafety::default());
+}
+
+/// What the active-content check found on one page: its problems, tag by tag in page
+/// order, and whether it carries the Content-Security-Policy.
+#[derive(Debug, Default)]
+pub(crate) struct PageSafety {
+    problems: Vec<String>,
+    has_csp: bool,
+}
+
+/// One walk over a page, tokenising it once: appends its visible text to `out` and
+/// checks every tag for active content into `safety`.
+pub(crate) fn scan_page(text: &str, out: &mut Vec<u8>, safety: &mut PageSafety) {
+    walk::<true, true>(text, out, safety);
+}
+
+/// The active-content check of one page on its own (a page not scanned for leaks).
+pub(crate) fn check_page(text: &str) -> PageSafety {
+    let mut safety = PageSafety::default();
+    walk::<false, true>(text, &mut Vec::new(), &mut safety);
+    safety
+}
+
+/// The walk over a page's tags. `VISIBLE`: append the visible text to `out`. `ACTIVE`:
+/// check each tag for active content. Both see exactly the same tags: a character
+/// reference that is decoded never contains a `<`, so skipping text to the next `<`
+/// and reading it reference by reference stop at the same places.
+fn walk<const VISIBLE: bool, const ACTIVE: bool>(
+    text: &str,
+    out: &mut Vec<u8>,
+    safety: &mut PageSafety,
+) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| SPECIAL[usize::from(b)])
-            .unwrap_or(bytes.len() - i);
-        out.extend_from_slice(&bytes[i..i + run]);
-        i += run;
+        if VISIBLE {
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| SPECIAL[usize::from(b)])
+                .unwrap_or(bytes.len() - i);
+            out.extend_from_slice(&bytes[i..i + run]);
+            i += run;
+        } else {
+            match find_byte(b'<', &bytes[i..]) {
+                Some(at) => i += at,
+                None => break,
+            }
+        }
         let Some(&b) = bytes.get(i) else { break };
         match b {
             b'<' => {
-                let tag = tag_at(&bytes[i..]);
-                if !tag.is_inline(&bytes[i..]) {
+                let rest = &bytes[i..];
+                let tag = tag_at(rest);
+                let name = if tag.kind == TagKind::Element {
+                    classify(tag.name(rest))
+                } else {
+                    Name::Other
+                };
+                if VISIBLE && name != Name::Inline {
                     out.push(b' ');
                 }
-                i += tag.len;
+                if ACTIVE {
+                    safety.check_tag(&text[i..i + tag.len], &tag, name);
+                }
+                i += tag.len.max(1);
             }
             b'&' => {
                 let (decoded, len) = reference_at(&text[i..]);
@@ -103,6 +152,41 @@ pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
                 i += len;
             }
         }
+    }
+}
+
+/// What a tag's name makes it, for the visible text and the active-content check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// Inline formatting (see [`INLINE_TAGS`]): removed without a space.
+    Inline,
+    Meta,
+    Script,
+    /// One of [`FORBIDDEN_TAGS`], lower-cased.
+    Forbidden(&'static str),
+    Other,
+}
+
+/// The kind of an element from its name, in any case: one lookup per tag instead of a
+/// case-insensitive comparison with every name of every list.
+fn classify(name: &[u8]) -> Name {
+    const LONGEST: usize = 8;
+    if name.is_empty() || name.len() > LONGEST {
+        return Name::Other;
+    }
+    let mut buf = [0u8; LONGEST];
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    let lower = &*lower;
+    if let Some(t) = FORBIDDEN_TAGS.iter().find(|t| t.as_bytes() == lower) {
+        return Name::Forbidden(t);
+    }
+    match lower {
+        b"meta" => Name::Meta,
+        b"script" => Name::Script,
+        _ if INLINE_TAGS.iter().any(|t| t.as_bytes() == lower) => Name::Inline,
+        _ => Name::Other,
     }
 }
 
@@ -130,22 +214,6 @@ impl Tag {
     /// The name as written (not lower-cased); empty for comments and lone `<`.
     fn name<'a>(&self, s: &'a [u8]) -> &'a [u8] {
         &s[self.name.0..self.name.1]
-    }
-
-    /// The name is `name` (lower-case ASCII), in any case.
-    fn is(&self, s: &[u8], name: &str) -> bool {
-        self.kind == TagKind::Element && self.name(s).eq_ignore_ascii_case(name.as_bytes())
-    }
-
-    /// Inline formatting: removed from the visible text without a space.
-    fn is_inline(&self, s: &[u8]) -> bool {
-        self.kind == TagKind::Element && {
-            let name = self.name(s);
-            name.len() <= 6
-                && INLINE_TAGS
-                    .iter()
-                    .any(|t| name.eq_ignore_ascii_case(t.as_bytes()))
-        }
     }
 }
 
@@ -271,67 +339,70 @@ const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "d
 pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for file in files {
-        if !(ends_with_ignore_case(&file.path, ".html")
-            || ends_with_ignore_case(&file.path, ".htm"))
-        {
+        if !is_page(&file.path) {
             continue;
         }
         let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
             continue;
         };
-        let (mut problems, has_csp) = page_problems(text);
-        if !has_csp {
-            problems.push("缺少 Content-Security-Policy（meta 标签）".to_string());
-        }
-        problems.dedup();
-        if !problems.is_empty() {
-            let mut finding = Finding::error(
-                "unsafe-html",
-                format!("输出页面 {} 含有不安全的内容：{}；为保护读者，未生成网站", file.path, problems.join("、")),
-            )
-            .with_help("内容中的 HTML 会被自动清理，出现此错误通常是自定义主题的模板造成的：请删除模板中的内嵌脚本和 on… 属性，把脚本放到主题的 static/ 中以文件引用，并保留 base.html 中的 Content-Security-Policy。");
-            if let Some(source) = &file.source {
-                finding = finding.in_file(source.clone());
-            }
-            findings.push(finding);
-        }
+        findings.extend(check_page(text).finding(file));
     }
     findings
 }
 
-/// The problems of one page, tag by tag in page order, and whether it carries the
-/// Content-Security-Policy. Nothing is allocated for a tag without a problem except a
-/// `<meta>`.
-fn page_problems(text: &str) -> (Vec<String>, bool) {
-    let bytes = text.as_bytes();
-    let mut problems: Vec<String> = Vec::new();
-    let mut has_csp = false;
-    let mut pos = 0;
-    while let Some(at) = find_byte(b'<', &bytes[pos..]) {
-        let start = pos + at;
-        let rest = &bytes[start..];
-        let tag = tag_at(rest);
-        let tag_text = &text[start..start + tag.len];
+/// Pages checked for active content: HTML, not XML or SVG (which are served as files,
+/// never shown as pages of the site).
+pub(crate) fn is_page(path: &str) -> bool {
+    ends_with_ignore_case(path, ".html") || ends_with_ignore_case(path, ".htm")
+}
+
+impl PageSafety {
+    /// The error finding for `file` when the page is unsafe.
+    pub(crate) fn finding(mut self, file: &OutputFile) -> Option<Finding> {
+        if !self.has_csp {
+            self.problems
+                .push("缺少 Content-Security-Policy（meta 标签）".to_string());
+        }
+        self.problems.dedup();
+        if self.problems.is_empty() {
+            return None;
+        }
+        let mut finding = Finding::error(
+            "unsafe-html",
+            format!("输出页面 {} 含有不安全的内容：{}；为保护读者，未生成网站", file.path, self.problems.join("、")),
+        )
+        .with_help("内容中的 HTML 会被自动清理，出现此错误通常是自定义主题的模板造成的：请删除模板中的内嵌脚本和 on… 属性，把脚本放到主题的 static/ 中以文件引用，并保留 base.html 中的 Content-Security-Policy。");
+        if let Some(source) = &file.source {
+            finding = finding.in_file(source.clone());
+        }
+        Some(finding)
+    }
+
+    /// The problems of one tag (`tag_text`, its name classified as `name`). Nothing is
+    /// allocated for a tag without a problem except a `<meta>`.
+    fn check_tag(&mut self, tag_text: &str, tag: &Tag, name: Name) {
+        let problems = &mut self.problems;
         let closing = tag_text.starts_with("</");
-        if tag.is(rest, "meta") {
-            let lower = tag_text.to_ascii_lowercase();
-            if lower.contains("content-security-policy") {
-                has_csp = true;
+        match name {
+            Name::Meta => {
+                let lower = tag_text.to_ascii_lowercase();
+                if lower.contains("content-security-policy") {
+                    self.has_csp = true;
+                }
+                if lower.contains("http-equiv=\"refresh\"") {
+                    problems.push("自动跳转 <meta http-equiv=\"refresh\">".to_string());
+                }
             }
-            if lower.contains("http-equiv=\"refresh\"") {
-                problems.push("自动跳转 <meta http-equiv=\"refresh\">".to_string());
+            Name::Script
+                if !closing
+                    && !attributes(tag_text).any(|(n, _)| n.eq_ignore_ascii_case("src")) =>
+            {
+                problems.push("内嵌脚本 <script>".to_string());
             }
-        }
-        if tag.is(rest, "script")
-            && !closing
-            && !attributes(tag_text).any(|(n, _)| n.eq_ignore_ascii_case("src"))
-        {
-            problems.push("内嵌脚本 <script>".to_string());
-        }
-        if !closing {
-            if let Some(name) = FORBIDDEN_TAGS.iter().find(|t| tag.is(rest, t)) {
+            Name::Forbidden(name) if !closing => {
                 problems.push(format!("不允许的元素 <{name}>"));
             }
+            _ => {}
         }
         // A tag without whitespace (`<li>`, `</a>`) has no attributes.
         if tag.kind == TagKind::Element
@@ -339,12 +410,10 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
             && tag_text.bytes().any(|b| !b.is_ascii_graphic())
         {
             for (name, value) in attributes(tag_text) {
-                attribute_problems(name, value, &mut problems);
+                attribute_problems(name, value, problems);
             }
         }
-        pos = start + tag.len.max(1);
     }
-    (problems, has_csp)
 }
 
 /// The first `needle` in `hay`: the next tag is usually a few bytes away, so the first

@@ -21,6 +21,8 @@
 pub mod html;
 pub mod numbers;
 pub mod private;
+#[doc(hidden)]
+pub mod reference;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -70,6 +72,24 @@ pub struct Leak {
     pub offset: usize,
     /// Where the value came from, when it could be traced.
     pub origin: Option<Origin>,
+}
+
+/// What [`Scanner::check_file`] found in one output file. The file may be published
+/// when both are empty ([`FileCheck::is_clean`]).
+#[derive(Debug, Default)]
+pub struct FileCheck {
+    /// Personal values in the file, as [`Scanner::scan_file`] finds them.
+    pub leaks: Vec<Leak>,
+    /// For an HTML page: its active content or missing Content-Security-Policy, as
+    /// [`html::active_content`] reports it.
+    pub active: Option<Finding>,
+}
+
+impl FileCheck {
+    /// Nothing found: the file may be published.
+    pub fn is_clean(&self) -> bool {
+        self.leaks.is_empty() && self.active.is_none()
+    }
 }
 
 /// The scanner for one site: what is private, what is public, and where values came
@@ -169,24 +189,60 @@ impl Scanner {
         leaks
     }
 
-    /// Scans one file. Binary files (images, fonts) are skipped.
+    /// Everything that keeps one output file off the site, in one pass over an HTML
+    /// page: the personal values in it ([`Scanner::scan_file`]) and its active content
+    /// ([`html::active_content`]). The page is tokenised once; its visible text is
+    /// collected and its tags checked in the same walk. This is what a build and the
+    /// preview server run on every file.
+    pub fn check_file(&self, file: &OutputFile) -> FileCheck {
+        self.check(file, true)
+    }
+
+    /// Scans one file for leaks only. Binary files (images, fonts) are skipped.
     pub fn scan_file(&self, file: &OutputFile) -> Vec<Leak> {
-        if is_binary(&file.path, &file.bytes) {
-            return Vec::new();
-        }
-        let mut leaks = self.scan_text(&file.path, &file.bytes);
-        if !html::is_markup(&file.path) {
-            return leaks;
+        self.check(file, false).leaks
+    }
+
+    /// [`Scanner::check_file`], the active-content check only when `active`.
+    fn check(&self, file: &OutputFile, active: bool) -> FileCheck {
+        let binary = is_binary(&file.path, &file.bytes);
+        let page = active && html::is_page(&file.path);
+        let markup = !binary && html::is_markup(&file.path);
+        let mut leaks = if binary {
+            Vec::new()
+        } else {
+            self.scan_text(&file.path, &file.bytes)
+        };
+        if !(page || markup) {
+            return FileCheck {
+                leaks,
+                active: None,
+            };
         }
         let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
-            return leaks;
+            return FileCheck {
+                leaks,
+                active: None,
+            };
         };
+        if !markup {
+            // An HTML file with a NUL byte: not scanned for leaks, still checked.
+            return FileCheck {
+                leaks,
+                active: html::check_page(text).finding(file),
+            };
+        }
+        let mut safety = html::PageSafety::default();
         VISIBLE.with(|buffer| {
             // A page's visible text goes into this thread's buffer, reused from page to
             // page (taken out so a nested call could not find it borrowed).
             let mut visible = buffer.take();
             visible.clear();
-            html::visible_text_into(text, &mut visible);
+            if page {
+                html::scan_page(text, &mut visible, &mut safety);
+            } else {
+                html::visible_text_into(text, &mut visible);
+            }
             let found = self.scan_text(&file.path, &visible);
             if !found.is_empty() {
                 let seen: HashSet<(LeakKind, String)> =
@@ -202,10 +258,13 @@ impl Scanner {
                 buffer.set(visible);
             }
         });
-        leaks
+        FileCheck {
+            leaks,
+            active: if page { safety.finding(file) } else { None },
+        }
     }
 
-    fn scan_text(&self, output: &str, text: &[u8]) -> Vec<Leak> {
+    pub(crate) fn scan_text(&self, output: &str, text: &[u8]) -> Vec<Leak> {
         let mut leaks = Vec::new();
         let mut seen = HashSet::new();
         for hit in numbers::scan(text) {

@@ -156,14 +156,13 @@ impl LazySite {
 
     /// Scans one file as a build does.
     fn checked(&self, file: OutputFile) -> Served {
-        let leaks = self.scanner.scan_file(&file);
-        let active = scan::html::active_content(std::slice::from_ref(&file));
-        if leaks.is_empty() && active.is_empty() {
+        let check = self.scanner.check_file(&file);
+        if check.is_clean() {
             return Served::File(Arc::new(file.bytes));
         }
         let mut findings = Findings::default();
-        findings.extend(scan::leak_findings(&leaks));
-        findings.extend(active);
+        findings.extend(scan::leak_findings(&check.leaks));
+        findings.extend(check.active);
         findings.sort();
         Served::Refused(Arc::new(findings))
     }

@@ -1,0 +1,739 @@
+//! The two-pass scanner exactly as it was before the single pass of
+//! [`Scanner::check_file`](super::Scanner::check_file): the visible text of a page and
+//! its active content are found by two separate walks over its tags. Kept, frozen, as
+//! an oracle: unit tests and `examples/scan_bench.rs --compare` check that the single
+//! pass finds exactly what this finds, on fuzz inputs and on every file of real output.
+//!
+//! Never fix a bug here alone: fix `html.rs`, then update this copy in the same commit
+//! so that the comparison keeps meaning "nothing changed but the speed".
+
+use memchr::memchr;
+
+use super::html::{ends_with_ignore_case, is_markup};
+use super::{is_binary, Leak, LeakKind, Scanner};
+use crate::check::Finding;
+use crate::render::OutputFile;
+
+/// What the two passes find in one file: the leaks of [`Scanner::scan_file`] before
+/// the single pass, and the finding of `html::active_content` for this file.
+pub fn check_file(scanner: &Scanner, file: &OutputFile) -> (Vec<Leak>, Vec<Finding>) {
+    (
+        scan_file(scanner, file),
+        active_content(std::slice::from_ref(file)),
+    )
+}
+
+/// The leak scan of one file, with the visible text found by its own walk.
+pub fn scan_file(scanner: &Scanner, file: &OutputFile) -> Vec<Leak> {
+    if is_binary(&file.path, &file.bytes) {
+        return Vec::new();
+    }
+    let mut leaks = scanner.scan_text(&file.path, &file.bytes);
+    if !is_markup(&file.path) {
+        return leaks;
+    }
+    let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
+        return leaks;
+    };
+    let mut visible = Vec::new();
+    visible_text_into(text, &mut visible);
+    let found = scanner.scan_text(&file.path, &visible);
+    if !found.is_empty() {
+        let seen: std::collections::HashSet<(LeakKind, String)> =
+            leaks.iter().map(|l| (l.kind, l.value.clone())).collect();
+        leaks.extend(
+            found
+                .into_iter()
+                .filter(|l| !seen.contains(&(l.kind, l.value.clone()))),
+        );
+    }
+    leaks
+}
+
+/// The visible text of `bytes`, `None` when it is not UTF-8.
+pub fn visible_text(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut out = Vec::with_capacity(text.len() / 2);
+    visible_text_into(text, &mut out);
+    String::from_utf8(out).ok()
+}
+
+/// Tags that do not separate words: their removal joins the text on both sides.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// Characters that render as nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Bytes where text stops being copied as it is: markup, references, and the lead
+/// bytes of the invisible characters (U+00AD `C2`, U+200B–U+2060 `E2`, U+FEFF `EF`).
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'&' as usize] = true;
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table[0xEF] = true;
+    table
+};
+
+/// [`visible_text`] appended to `out` (a buffer the caller reuses from page to page).
+/// What is appended is always UTF-8.
+pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| SPECIAL[usize::from(b)])
+            .unwrap_or(bytes.len() - i);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'<' => {
+                let tag = tag_at(&bytes[i..]);
+                if !tag.is_inline(&bytes[i..]) {
+                    out.push(b' ');
+                }
+                i += tag.len;
+            }
+            b'&' => {
+                let (decoded, len) = reference_at(&text[i..]);
+                if let Some(d) = decoded.filter(|d| !is_invisible(*d)) {
+                    out.extend_from_slice(d.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                i += len;
+            }
+            _ => {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                let len = c.len_utf8();
+                if !is_invisible(c) {
+                    out.extend_from_slice(&bytes[i..i + len]);
+                }
+                i += len;
+            }
+        }
+    }
+}
+
+/// A tag at some position of a page: its name (a range of the bytes it was read from)
+/// and its length up to and including its `>` (or the end of the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tag {
+    kind: TagKind,
+    /// Byte range of the name (ASCII letters and digits after `<` and any `/`).
+    name: (usize, usize),
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// `<!-- … -->`.
+    Comment,
+    /// A `<` that starts no tag (cannot occur in escaped output).
+    Lone,
+    /// An element, a closing tag or a declaration (`<!DOCTYPE …>`, empty name).
+    Element,
+}
+
+impl Tag {
+    /// The name as written (not lower-cased); empty for comments and lone `<`.
+    fn name<'a>(&self, s: &'a [u8]) -> &'a [u8] {
+        &s[self.name.0..self.name.1]
+    }
+
+    /// The name is `name` (lower-case ASCII), in any case.
+    fn is(&self, s: &[u8], name: &str) -> bool {
+        self.kind == TagKind::Element && self.name(s).eq_ignore_ascii_case(name.as_bytes())
+    }
+
+    /// Inline formatting: removed from the visible text without a space.
+    fn is_inline(&self, s: &[u8]) -> bool {
+        self.kind == TagKind::Element && {
+            let name = self.name(s);
+            name.len() <= 6
+                && INLINE_TAGS
+                    .iter()
+                    .any(|t| name.eq_ignore_ascii_case(t.as_bytes()))
+        }
+    }
+}
+
+/// Bytes that end a tag or open a quoted value in it.
+static TAG_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
+
+/// The tag at the start of `s` (which starts with `<`). Quoted attribute values may
+/// contain `>`.
+fn tag_at(s: &[u8]) -> Tag {
+    if s.starts_with(b"<!--") {
+        let len = memchr::memmem::find(s, b"-->").map_or(s.len(), |i| i + 3);
+        return Tag {
+            kind: TagKind::Comment,
+            name: (0, 0),
+            len,
+        };
+    }
+    let mut body = 1;
+    while s.get(body) == Some(&b'/') {
+        body += 1;
+    }
+    let mut name_end = body;
+    while s.get(name_end).is_some_and(u8::is_ascii_alphanumeric) {
+        name_end += 1;
+    }
+    if name_end == body && s.get(body) != Some(&b'!') {
+        return Tag {
+            kind: TagKind::Lone,
+            name: (0, 0),
+            len: 1,
+        };
+    }
+    // Tags are a few dozen bytes: tight byte loops beat setting up a vector search.
+    let mut i = 1;
+    let len = loop {
+        let Some(at) = s[i..].iter().position(|&b| TAG_STOP[usize::from(b)]) else {
+            break s.len();
+        };
+        i += at;
+        let quote = s[i];
+        if quote == b'>' {
+            break i + 1;
+        }
+        match s[i + 1..].iter().position(|&b| b == quote) {
+            Some(close) => i += close + 2,
+            None => break s.len(),
+        }
+    };
+    Tag {
+        kind: TagKind::Element,
+        name: (body, name_end),
+        len,
+    }
+}
+
+/// The character a reference at the start of `s` (which starts with `&`) stands for,
+/// and its length. Unknown references are kept as a `&`.
+fn reference_at(s: &str) -> (Option<char>, usize) {
+    // The `;` must come within the next 12 characters.
+    let bytes = s.as_bytes();
+    let mut end = None;
+    let mut chars = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(1) {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        chars += 1;
+        if chars > 12 {
+            break;
+        }
+        if b == b';' {
+            end = Some(i);
+            break;
+        }
+    }
+    let Some(end) = end else {
+        return (Some('&'), 1);
+    };
+    let name = &s[1..end];
+    let decoded = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+        u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+    } else if let Some(dec) = name.strip_prefix('#') {
+        dec.parse::<u32>().ok().and_then(char::from_u32)
+    } else {
+        match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" | "ensp" | "emsp" | "thinsp" => Some(' '),
+            "shy" | "zwj" | "zwnj" => Some('\u{200B}'),
+            _ => return (Some('&'), 1),
+        }
+    };
+    match decoded {
+        Some(c) => (Some(c), end + 1),
+        None => (Some('&'), 1),
+    }
+}
+
+/// Elements that must never be in a page: they run code, embed other sites, send what
+/// a reader types somewhere or redirect every link. (A lone `<input>` is allowed: the
+/// default theme's reading-mode switch is a checkbox, and without a form it sends
+/// nothing.)
+const FORBIDDEN_TAGS: &[&str] = &[
+    "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
+];
+
+/// URL schemes that run code or carry a document of their own.
+const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "data:application"];
+
+/// What could run in a reader's browser, one finding per problem and page. Scripts the
+/// theme ships as files (`<script src="…/assets/x.js">`) are allowed; inline scripts
+/// and event handlers are not (the page's CSP blocks them anyway). Every HTML page
+/// must carry the Content-Security-Policy meta tag.
+pub fn active_content(files: &[OutputFile]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for file in files {
+        if !(ends_with_ignore_case(&file.path, ".html")
+            || ends_with_ignore_case(&file.path, ".htm"))
+        {
+            continue;
+        }
+        let Ok(text) = simdutf8::basic::from_utf8(&file.bytes) else {
+            continue;
+        };
+        let (mut problems, has_csp) = page_problems(text);
+        if !has_csp {
+            problems.push("缺少 Content-Security-Policy（meta 标签）".to_string());
+        }
+        problems.dedup();
+        if !problems.is_empty() {
+            let mut finding = Finding::error(
+                "unsafe-html",
+                format!("输出页面 {} 含有不安全的内容：{}；为保护读者，未生成网站", file.path, problems.join("、")),
+            )
+            .with_help("内容中的 HTML 会被自动清理，出现此错误通常是自定义主题的模板造成的：请删除模板中的内嵌脚本和 on… 属性，把脚本放到主题的 static/ 中以文件引用，并保留 base.html 中的 Content-Security-Policy。");
+            if let Some(source) = &file.source {
+                finding = finding.in_file(source.clone());
+            }
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+/// The problems of one page, tag by tag in page order, and whether it carries the
+/// Content-Security-Policy. Nothing is allocated for a tag without a problem except a
+/// `<meta>`.
+fn page_problems(text: &str) -> (Vec<String>, bool) {
+    let bytes = text.as_bytes();
+    let mut problems: Vec<String> = Vec::new();
+    let mut has_csp = false;
+    let mut pos = 0;
+    while let Some(at) = find_byte(b'<', &bytes[pos..]) {
+        let start = pos + at;
+        let rest = &bytes[start..];
+        let tag = tag_at(rest);
+        let tag_text = &text[start..start + tag.len];
+        let closing = tag_text.starts_with("</");
+        if tag.is(rest, "meta") {
+            let lower = tag_text.to_ascii_lowercase();
+            if lower.contains("content-security-policy") {
+                has_csp = true;
+            }
+            if lower.contains("http-equiv=\"refresh\"") {
+                problems.push("自动跳转 <meta http-equiv=\"refresh\">".to_string());
+            }
+        }
+        if tag.is(rest, "script")
+            && !closing
+            && !attributes(tag_text).any(|(n, _)| n.eq_ignore_ascii_case("src"))
+        {
+            problems.push("内嵌脚本 <script>".to_string());
+        }
+        if !closing {
+            if let Some(name) = FORBIDDEN_TAGS.iter().find(|t| tag.is(rest, t)) {
+                problems.push(format!("不允许的元素 <{name}>"));
+            }
+        }
+        // A tag without whitespace (`<li>`, `</a>`) has no attributes.
+        if tag.kind == TagKind::Element
+            && tag.name.1 > tag.name.0
+            && tag_text.bytes().any(|b| !b.is_ascii_graphic())
+        {
+            for (name, value) in attributes(tag_text) {
+                attribute_problems(name, value, &mut problems);
+            }
+        }
+        pos = start + tag.len.max(1);
+    }
+    (problems, has_csp)
+}
+
+/// The first `needle` in `hay`: the next tag is usually a few bytes away, so the first
+/// bytes are looked at one by one before a vector search.
+fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+    let near = hay.len().min(32);
+    match hay[..near].iter().position(|&b| b == needle) {
+        Some(i) => Some(i),
+        None => memchr(needle, &hay[near..]).map(|i| near + i),
+    }
+}
+
+/// Event handlers, hiding styles and executable URLs in one attribute.
+fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
+    let name_bytes = name.as_bytes();
+    if name_bytes.len() > 2 && name_bytes[..2].eq_ignore_ascii_case(b"on") {
+        problems.push(format!("事件处理属性 {}", name.to_ascii_lowercase()));
+    }
+    // Values are compared lower-cased, with character references decoded. Both
+    // orders: decoding first catches `&#74;avascript:` (a capital J), lower-casing
+    // first catches references written in the wrong case.
+    let decoded = || decode_references(&value.to_ascii_lowercase());
+    if name.eq_ignore_ascii_case("style") && hides_text(&decoded()) {
+        problems.push("隐藏文字的内联样式".to_string());
+    }
+    if value.contains('&') || starts_with_scheme(value) {
+        let squeeze = |v: String| -> String { v.chars().filter(|c| !c.is_whitespace()).collect() };
+        let lowered_first = squeeze(decoded());
+        let decoded_first = squeeze(decode_references(value).to_lowercase());
+        let value = if FORBIDDEN_SCHEMES
+            .iter()
+            .any(|s| decoded_first.starts_with(s))
+        {
+            decoded_first
+        } else {
+            lowered_first
+        };
+        if FORBIDDEN_SCHEMES.iter().any(|s| value.starts_with(s)) {
+            problems.push(format!(
+                "可执行的链接 {}=\"{}…\"",
+                name.to_ascii_lowercase(),
+                truncate(&value, 16)
+            ));
+        }
+    }
+}
+
+/// A value without references starts with a forbidden scheme (whitespace ignored, any
+/// case), checked without allocating: the longest scheme is 16 bytes.
+fn starts_with_scheme(value: &str) -> bool {
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    for c in value.chars().filter(|c| !c.is_whitespace()) {
+        let mut buf = [0; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            if n == head.len() {
+                break;
+            }
+            head[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        if n == head.len() {
+            break;
+        }
+    }
+    FORBIDDEN_SCHEMES
+        .iter()
+        .any(|s| head[..n].starts_with(s.as_bytes()))
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// `display:none`, `visibility:hidden`, zero font size, or text moved off-screen.
+fn hides_text(style: &str) -> bool {
+    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "display:none",
+        "visibility:hidden",
+        "font-size:0",
+        "opacity:0",
+        "text-indent:-",
+    ]
+    .iter()
+    .any(|p| s.contains(p))
+}
+
+/// The attributes of a tag (`<a href="x" onclick=y>`) as written: names and values
+/// borrowed from the tag, not lower-cased, references not decoded.
+fn attributes(tag: &str) -> Attributes<'_> {
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
+    let mut attrs = Attributes { s: inner, i: 0 };
+    // Skip the tag name.
+    attrs.skip_chars(|c| !c.is_whitespace());
+    attrs
+}
+
+/// Iterator over the attributes of one tag (see [`attributes`]).
+struct Attributes<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl<'a> Attributes<'a> {
+    fn peek(&self) -> Option<char> {
+        let b = *self.s.as_bytes().get(self.i)?;
+        if b.is_ascii() {
+            Some(char::from(b))
+        } else {
+            self.s[self.i..].chars().next()
+        }
+    }
+
+    fn skip_chars(&mut self, f: impl Fn(char) -> bool) {
+        while let Some(c) = self.peek().filter(|&c| f(c)) {
+            self.i += c.len_utf8();
+        }
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.skip_chars(|c| c.is_whitespace() || c == '/');
+        let start = self.i;
+        // A name cannot be empty: browsers read `=x` in `<a =x onclick=y>` as an
+        // attribute named `=x` and go on to `onclick`, and so must we.
+        if self.peek() == Some('=') {
+            self.i += 1;
+        }
+        self.skip_chars(|c| !c.is_whitespace() && c != '=');
+        if self.i == start {
+            return None;
+        }
+        let name = &self.s[start..self.i];
+        self.skip_chars(char::is_whitespace);
+        let mut value = "";
+        if self.peek() == Some('=') {
+            self.i += 1;
+            self.skip_chars(char::is_whitespace);
+            match self.peek() {
+                Some(q @ ('"' | '\'')) => {
+                    self.i += 1;
+                    let from = self.i;
+                    match memchr(q as u8, &self.s.as_bytes()[from..]) {
+                        Some(len) => {
+                            value = &self.s[from..from + len];
+                            self.i = from + len + 1;
+                        }
+                        None => {
+                            value = &self.s[from..];
+                            self.i = self.s.len();
+                        }
+                    }
+                }
+                _ => {
+                    let from = self.i;
+                    self.skip_chars(|c| !c.is_whitespace());
+                    value = &self.s[from..self.i];
+                }
+            }
+        }
+        Some((name, value))
+    }
+}
+
+/// Attribute values with character references decoded (`&#106;avascript:`).
+fn decode_references(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    visible_text(value.as_bytes()).unwrap_or_else(|| value.to_string())
+}
+
+/// The single pass against this oracle: the same leaks (values, offsets, origins) and
+/// the same active-content findings on every input.
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::check::Findings;
+    use crate::config::SiteConfig;
+    use crate::hazard::{HazardRecord, Status};
+
+    /// Markup, text, numbers and private values, in all the forms that matter.
+    const PATHS: &[&str] = &[
+        "a/index.html",
+        "b.HTM",
+        "feed.xml",
+        "icon.svg",
+        "data/2024-05.csv",
+        "assets/a.js",
+        "assets/a.woff",
+    ];
+
+    fn scanner() -> Scanner {
+        let mut findings = Findings::default();
+        let config = SiteConfig::parse(
+            "title = \"甲乡\"\nissuer = \"甲乡人民政府\"\n[hotline]\nphones = [{ label = \"值班\", number = \"139-0000-1111\" }]\nnational = \"12350\"\n",
+            &mut findings,
+        )
+        .expect("config");
+        let mut record = crate::model::test_record("A-1", Status::InProgress);
+        record.origin.file = PathBuf::from("content/registers/2024-05/东庄村.csv");
+        record.origin.row = 3;
+        record.notes = Some("举报人电话13800138000".to_string());
+        record.withheld = ["王小明", "李明", "13912345678", "赵<六>"]
+            .map(str::to_string)
+            .to_vec();
+        let records: Vec<&HazardRecord> = vec![&record];
+        Scanner::from_parts(&config, &records, &[], &[], &[])
+    }
+
+    fn assert_same(scanner: &Scanner, bytes: &[u8]) {
+        for path in PATHS {
+            let file = OutputFile {
+                path: path.to_string(),
+                bytes: bytes.to_vec(),
+                source: Some(PathBuf::from("content/notices/a.md")),
+            };
+            let (leaks, active) = check_file(scanner, &file);
+            let single = scanner.check_file(&file);
+            assert_eq!(
+                single.leaks,
+                leaks,
+                "{path}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+            assert_eq!(
+                single.active.into_iter().collect::<Vec<_>>(),
+                active,
+                "{path}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+            assert_eq!(scanner.scan_file(&file), leaks, "{path}");
+            assert_eq!(crate::scan::html::active_content(&[file]), active, "{path}");
+        }
+        assert_eq!(
+            crate::scan::html::visible_text(bytes),
+            visible_text(bytes),
+            "{:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+
+    #[test]
+    fn same_findings_on_the_fuzz_corpus() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/scan");
+        let scanner = scanner();
+        let mut count = 0;
+        for entry in std::fs::read_dir(&dir).expect("fuzz corpus") {
+            let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+            assert_same(&scanner, &bytes);
+            count += 1;
+        }
+        assert!(count > 100, "only {count} inputs in {}", dir.display());
+    }
+
+    #[test]
+    fn same_findings_on_hostile_pages() {
+        let scanner = scanner();
+        for body in [
+            "<p>电话<b>138</b>0013&#56;000\u{200B}</p><td>王小明</td><td>李明</td>",
+            "<script>alert(1)</script><script src=\"a.js\"></script></script>",
+            "<img src=x onerror=alert(1)><SVG ONLOAD=alert(1)><a =x onclick=\"y()\">x</a>",
+            "<a href=\"&#74;avascript:alert(1)\">x</a><a href=' data:text/html,x'>x</a>",
+            "<a href=\"j\u{3000}avascript:x\">x</a><a\u{3000}onclick=x>y</a>",
+            "<iframe src=\"https://x\"></iframe><FORM action=x></form><base href=x>",
+            "<p style=\"display: none\">x</p><meta http-equiv=\"refresh\" content=\"0\">",
+            "<!-- <script>x</script> --><!--><p>13800138000</p>&lt;script&gt;",
+            "< b>1<3800138000 &#x31;3800138000 &bogus; & &#1114112; &#x;",
+            "<a href=\"x\"onclick=y title='>'>1380013<i>8000</i></a><wbr>",
+            "<p title=\"赵&lt;六&gt;\">赵&lt;六&gt; 11010519491231002X １３８００１３８０００</p>",
+            "<a href=\"tel:139-0000-1111\">139-0000-1111</a> <unclosed attr=\"",
+        ] {
+            for head in [
+                "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"></head><body>",
+                "<html><body>",
+            ] {
+                assert_same(&scanner, format!("{head}{body}</body></html>").as_bytes());
+            }
+        }
+        assert_same(&scanner, b"<p>\0<script>x</script>13800138000</p>");
+        assert_same(&scanner, b"<p>\xff<script>x</script>13800138000</p>");
+    }
+
+    /// Pieces random pages are made of.
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "/",
+        "=",
+        "\"",
+        "'",
+        " ",
+        "\n",
+        ";",
+        "&",
+        "-",
+        "\0",
+        "<b>",
+        "</b>",
+        "<i>",
+        "<td>",
+        "</td>",
+        "<p>",
+        "<!--",
+        "-->",
+        "<!DOCTYPE html>",
+        "<script>",
+        "</script>",
+        "<script src=x>",
+        "<meta http-equiv=\"Content-Security-Policy\">",
+        "<META HTTP-EQUIV=\"refresh\">",
+        "<a href=\"",
+        "<a\u{3000}",
+        "javascript:",
+        "data:text/html",
+        "vb\tscript:",
+        "onclick=",
+        "ONerror",
+        "style=\"display:none\"",
+        "<iframe>",
+        "</form>",
+        "<FORM",
+        "<svg onload=x>",
+        "&#106;",
+        "&#x4A;",
+        "&amp;",
+        "&nbsp;",
+        "&#49;",
+        "&shy;",
+        "&#+56;",
+        "\u{3000}",
+        "\u{200B}",
+        "\u{00AD}",
+        "\u{FEFF}",
+        "\u{2028}",
+        "\u{0B}",
+        "138",
+        "0013",
+        "8000",
+        "13800138000",
+        "11010519491231002X",
+        "１３８",
+        "6222021234567890123",
+        "王小明",
+        "李明",
+        "赵&lt;六&gt;",
+        "13912345678",
+        "甲",
+        "x",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn same_findings_on_random_markup(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)
+        ) {
+            assert_same(&scanner(), pieces.concat().as_bytes());
+        }
+    }
+}
