@@ -167,28 +167,79 @@ enum Name {
     Other,
 }
 
-/// The kind of an element from its name, in any case: one lookup per tag instead of a
-/// case-insensitive comparison with every name of every list.
+/// The kind of an element from its name, in any case: one hash-table probe per tag
+/// instead of a case-insensitive comparison with every name of every list.
 fn classify(name: &[u8]) -> Name {
-    const LONGEST: usize = 8;
-    if name.is_empty() || name.len() > LONGEST {
+    if name.is_empty() || name.len() > 8 {
         return Name::Other;
     }
-    let mut buf = [0u8; LONGEST];
-    let lower = &mut buf[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    let lower = &*lower;
-    if let Some(t) = FORBIDDEN_TAGS.iter().find(|t| t.as_bytes() == lower) {
-        return Name::Forbidden(t);
-    }
-    match lower {
-        b"meta" => Name::Meta,
-        b"script" => Name::Script,
-        _ if INLINE_TAGS.iter().any(|t| t.as_bytes() == lower) => Name::Inline,
-        _ => Name::Other,
+    let mut buf = [0u8; 8];
+    buf[..name.len()].copy_from_slice(name);
+    // Names are ASCII letters and digits: setting bit 5 lower-cases the letters and
+    // leaves the digits as they are; the zero padding stays zero.
+    let case = (u64::MAX >> (8 * (8 - name.len()))) & 0x2020_2020_2020_2020;
+    let key = u64::from_le_bytes(buf) | case;
+    let mut slot = name_slot(key);
+    loop {
+        let (k, kind) = NAMES[slot];
+        if k == key {
+            return kind;
+        }
+        if k == 0 {
+            return Name::Other;
+        }
+        slot = (slot + 1) % NAMES.len();
     }
 }
+
+/// A lower-case name of at most 8 bytes as one integer (little-endian, zero-padded).
+const fn name_key(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut key = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        key |= (bytes[i] as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// The slot a key starts probing at in [`NAMES`].
+const fn name_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize
+}
+
+/// Every name [`classify`] knows, by key (open addressing, linear probing; key 0 marks
+/// an empty slot, which no name has). Built from the lists at compile time.
+static NAMES: [(u64, Name); 128] = {
+    const fn insert(table: &mut [(u64, Name); 128], name: &'static str, kind: Name) {
+        assert!(!name.is_empty() && name.len() <= 8);
+        let key = name_key(name);
+        let mut slot = name_slot(key);
+        while table[slot].0 != 0 {
+            slot = (slot + 1) % 128;
+        }
+        table[slot] = (key, kind);
+    }
+    let mut table = [(0, Name::Other); 128];
+    let mut i = 0;
+    while i < INLINE_TAGS.len() {
+        insert(&mut table, INLINE_TAGS[i], Name::Inline);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < FORBIDDEN_TAGS.len() {
+        insert(
+            &mut table,
+            FORBIDDEN_TAGS[i],
+            Name::Forbidden(FORBIDDEN_TAGS[i]),
+        );
+        i += 1;
+    }
+    insert(&mut table, "meta", Name::Meta);
+    insert(&mut table, "script", Name::Script);
+    table
+};
 
 /// A tag at some position of a page: its name (a range of the bytes it was read from)
 /// and its length up to and including its `>` (or the end of the page).
@@ -439,7 +490,7 @@ fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
     if name.eq_ignore_ascii_case("style") && hides_text(&decoded()) {
         problems.push("隐藏文字的内联样式".to_string());
     }
-    if value.contains('&') || starts_with_scheme(value) {
+    if value.as_bytes().contains(&b'&') || starts_with_scheme(value) {
         let squeeze = |v: String| -> String { v.chars().filter(|c| !c.is_whitespace()).collect() };
         let lowered_first = squeeze(decoded());
         let decoded_first = squeeze(decode_references(value).to_lowercase());
@@ -464,6 +515,19 @@ fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
 /// A value without references starts with a forbidden scheme (whitespace ignored, any
 /// case), checked without allocating: the longest scheme is 16 bytes.
 fn starts_with_scheme(value: &str) -> bool {
+    // Every scheme starts with `j`, `v` or `d`: a value starting with any other ASCII
+    // character but whitespace (a path, a class name) is rejected by its first byte.
+    match value.as_bytes().first() {
+        None => return false,
+        Some(&b)
+            if b.is_ascii()
+                && !char::from(b).is_whitespace()
+                && !matches!(b.to_ascii_lowercase(), b'j' | b'v' | b'd') =>
+        {
+            return false
+        }
+        Some(_) => {}
+    }
     let mut head = [0u8; 16];
     let mut n = 0;
     for c in value.chars().filter(|c| !c.is_whitespace()) {
@@ -620,6 +684,52 @@ mod tests {
             visible_text("&lt;x&gt; &#x41; &bogus; &".as_bytes()).unwrap(),
             "<x> A &bogus; &"
         );
+    }
+
+    #[test]
+    fn names_are_classified_in_any_case() {
+        let cases = [
+            (INLINE_TAGS, Name::Inline),
+            (&["meta"][..], Name::Meta),
+            (&["script"][..], Name::Script),
+        ];
+        for (names, kind) in cases {
+            for name in names {
+                assert_eq!(classify(name.as_bytes()), kind, "{name}");
+                let upper = name.to_ascii_uppercase();
+                assert_eq!(classify(upper.as_bytes()), kind, "{upper}");
+            }
+        }
+        for name in FORBIDDEN_TAGS {
+            assert_eq!(classify(name.as_bytes()), Name::Forbidden(name));
+            assert_eq!(classify(b"IFrame"), Name::Forbidden("iframe"));
+        }
+        for other in [
+            "",
+            "p",
+            "div",
+            "li",
+            "h1",
+            "td",
+            "tr",
+            "html",
+            "body",
+            "a1",
+            "b2",
+            "spans",
+            "metas",
+            "scripts",
+            "iframes",
+            "framesets",
+            "sup1",
+            "br",
+            "img",
+            "section",
+            "nav",
+            "0",
+        ] {
+            assert_eq!(classify(other.as_bytes()), Name::Other, "{other}");
+        }
     }
 
     #[test]
