@@ -114,6 +114,18 @@ pub fn is_editor_litter(name: &str) -> bool {
             .any(|ext| lower.ends_with(ext))
 }
 
+/// True when two loads of `site.toml` gave the same settings, every field compared
+/// (through their serialized form: the settings have no field left out of it).
+fn same_config(a: &Option<SiteConfig>, b: &Option<SiteConfig>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => match (serde_json::to_string(a), serde_json::to_string(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A file modified less than this long before a stamp was taken may be modified again
 /// within the same timestamp tick (coarse kernel clocks, 2 s on FAT drives) without its
 /// stamp changing; such a stamp is never trusted (as git treats "racily clean" files).
@@ -214,6 +226,10 @@ struct CachedRegister {
     /// Shared with the registers slot, so the cache costs no second copy of the rows.
     file: Option<Arc<RegisterFile>>,
     findings: Vec<Finding>,
+    /// The bytes read, kept only while the file is not trusted: a file saved just
+    /// before it was read (a folder copied in, then `gongkai serve`) is compared byte
+    /// for byte on the next run instead of being decoded and parsed again.
+    bytes: Option<Arc<Vec<u8>>>,
 }
 
 /// The model of the last successful check, reused when only the theme changed.
@@ -256,6 +272,13 @@ pub struct Pipeline {
     /// The per-row findings of each register file at the last check, reused for the
     /// files that were not read again.
     row_findings: rules::RowFindings,
+    /// Each notice's text and what it parsed to, so notices read again (a racy stamp,
+    /// one notice edited) are parsed again only when their text changed.
+    notice_cache: load::notice::NoticeCache,
+    /// The size and shape checks of every content file, redone only for files that
+    /// changed or that the watcher named (`guard_dirty`).
+    guard_cache: load::guard::GuardCache,
+    guard_dirty: Vec<PathBuf>,
     stats: RunStats,
 }
 
@@ -282,6 +305,9 @@ impl Pipeline {
             keep_inputs: true,
             checked: None,
             row_findings: rules::RowFindings::default(),
+            notice_cache: load::notice::NoticeCache::default(),
+            guard_cache: load::guard::GuardCache::default(),
+            guard_dirty: Vec::new(),
             stats: RunStats::default(),
         }
     }
@@ -332,6 +358,7 @@ impl Pipeline {
             let rel = path.strip_prefix(&self.root).unwrap_or(path);
             if let Some(input) = Input::of(rel) {
                 any = true;
+                self.guard_dirty.push(self.root.join(rel));
                 if input == Input::Registers {
                     self.dirty_paths.push(self.root.join(rel));
                 }
@@ -402,7 +429,16 @@ impl Pipeline {
         self.files_checked = None;
         // Links out of the site folder and oversize files are refused before anything
         // is read, in the preview as in `check` and `build`.
-        let guarded = crate::load::guard::check_content(&self.root);
+        let guard_dirty = std::mem::take(&mut self.guard_dirty);
+        let guarded = if self.keep_inputs {
+            crate::load::guard::check_content_cached(
+                &self.root,
+                &mut self.guard_cache,
+                &guard_dirty,
+            )
+        } else {
+            crate::load::guard::check_content(&self.root)
+        };
         self.stats.guard = start.elapsed();
         if guarded.has_errors() {
             return Err(guarded);
@@ -459,14 +495,20 @@ impl Pipeline {
         }
         let mut findings = Findings::default();
         let value = SiteConfig::load(&self.root, &mut findings);
+        reloaded.push(Input::Config);
+        // Read again but the same settings (a racy stamp: the site was copied in just
+        // before): the other inputs, read with these settings, need not be read again.
+        let same = self.config.as_ref().is_some_and(|old| {
+            same_config(&old.value, &value)
+                && format!("{:?}", old.findings) == format!("{:?}", findings.items)
+        });
         self.config = Some(Slot {
             stamp,
             value,
             findings: findings.items,
             files: 1,
         });
-        reloaded.push(Input::Config);
-        true
+        !same
     }
 
     /// Reloads one content input when it changed, or when the settings changed (the
@@ -516,7 +558,16 @@ impl Pipeline {
                 });
             }
             Input::Notices => {
-                let (value, files) = load::notice::load_notices(&root, &config, &mut findings);
+                let (value, files) = if self.keep_inputs {
+                    load::notice::load_notices_cached(
+                        &root,
+                        &config,
+                        &mut findings,
+                        &mut self.notice_cache,
+                    )
+                } else {
+                    load::notice::load_notices(&root, &config, &mut findings)
+                };
                 self.notices = Some(Slot {
                     stamp,
                     value,
@@ -577,10 +628,46 @@ impl Pipeline {
         let read: Vec<(PathBuf, CachedRegister)> = stale
             .into_par_iter()
             .map(|(path, month, len, modified)| {
-                let (file, findings) =
-                    load::register::read_register_file(&root, &path, month, config);
+                // Length and time come from before the read: an edit after them changes
+                // the time (the file is old enough when trusted), so it is seen next run.
                 let trusted = modified
                     .is_some_and(|m| now.duration_since(m).is_ok_and(|age| age >= RACY_WINDOW));
+                let Ok(bytes) = std::fs::read(&path) else {
+                    // Unreadable: the loader says why.
+                    let (file, findings) =
+                        load::register::read_register_file(&root, &path, month, config);
+                    let cached = CachedRegister {
+                        len,
+                        modified,
+                        trusted: false,
+                        month,
+                        file: file.map(Arc::new),
+                        findings,
+                        bytes: None,
+                    };
+                    return (path, cached);
+                };
+                let keep = |bytes: Arc<Vec<u8>>| (!trusted).then_some(bytes);
+                // The same bytes as last read (kept because they were not trusted then):
+                // the same rows and findings, without decoding them again.
+                if let Some(old) = cache
+                    .get(&path)
+                    .filter(|c| c.month == month && c.bytes.as_ref().is_some_and(|b| **b == bytes))
+                {
+                    let cached = CachedRegister {
+                        len,
+                        modified,
+                        trusted,
+                        month,
+                        file: old.file.clone(),
+                        findings: old.findings.clone(),
+                        bytes: old.bytes.clone().and_then(keep),
+                    };
+                    return (path, cached);
+                }
+                let kept = (!trusted).then(|| Arc::new(bytes.clone()));
+                let rel = load::relative_path(&root, &path);
+                let (file, findings) = load::register::read_register(bytes, rel, month, config);
                 let cached = CachedRegister {
                     len,
                     modified,
@@ -588,6 +675,7 @@ impl Pipeline {
                     month,
                     file: file.map(Arc::new),
                     findings,
+                    bytes: kept,
                 };
                 (path, cached)
             })

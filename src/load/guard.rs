@@ -11,9 +11,11 @@
 //! Every check streams the file in fixed-size chunks, so checking a 2 GB file costs
 //! 64 KB of memory.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
@@ -42,6 +44,42 @@ const CONTENT_DIR: &str = "content";
 /// Checks everything under `content/`: outward links and file limits. Returns error
 /// findings; a site with any of them must not be loaded further.
 pub fn check_content(root: &Path) -> Findings {
+    check_content_with(root, None)
+}
+
+/// How long after its modification a file's length and time are trusted to change
+/// with its content (coarse file system clocks; the pipeline's racy window).
+const TRUST_AFTER: Duration = Duration::from_secs(3);
+
+/// The result of [`check_file`] for each file under `content/`, kept between calls of
+/// [`check_content_cached`] so the preview does not stream every file on every save.
+#[derive(Debug, Default, Clone)]
+pub struct GuardCache {
+    files: HashMap<PathBuf, CheckedFile>,
+}
+
+#[derive(Debug, Clone)]
+struct CheckedFile {
+    len: u64,
+    modified: SystemTime,
+    result: Option<Finding>,
+}
+
+/// [`check_content`] for the preview: a regular file (not a link) whose length and
+/// modification time are those it had when it was last checked, and whose time was
+/// then old enough to be trusted, is not read again, unless it is under one of `dirty`
+/// (paths the watcher reported). Links are always followed and checked again. The
+/// findings are those of [`check_content`].
+pub fn check_content_cached(root: &Path, cache: &mut GuardCache, dirty: &[PathBuf]) -> Findings {
+    check_content_with(root, Some((cache, dirty)))
+}
+
+fn check_content_with(root: &Path, mut cache: Option<(&mut GuardCache, &[PathBuf])>) -> Findings {
+    let now = SystemTime::now();
+    let old = cache
+        .as_mut()
+        .map(|(cache, _)| std::mem::take(&mut cache.files))
+        .unwrap_or_default();
     let mut findings = Findings::default();
     let dir = root.join(CONTENT_DIR);
     if !dir.exists() {
@@ -63,10 +101,42 @@ pub fn check_content(root: &Path) -> Findings {
         if !path.is_file() {
             continue;
         }
+        let meta = std::fs::metadata(path).ok();
         if path.starts_with(&registers) {
-            register_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+            register_bytes += meta.as_ref().map_or(0, |m| m.len());
         }
-        if let Some(finding) = check_file(path, &rel) {
+        let stamp = meta
+            .as_ref()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)))
+            .filter(|_| !entry.path_is_symlink());
+        let result = match (&mut cache, stamp) {
+            (Some((cache, dirty)), Some((len, modified))) => {
+                let reusable = !dirty.iter().any(|d| path.starts_with(d));
+                let result = match old.get(path) {
+                    Some(c) if reusable && c.len == len && c.modified == modified => {
+                        c.result.clone()
+                    }
+                    _ => check_file(path, &rel),
+                };
+                // Only a time old enough when it was taken vouches for the content.
+                let trusted = now
+                    .duration_since(modified)
+                    .is_ok_and(|age| age >= TRUST_AFTER);
+                if trusted {
+                    cache.files.insert(
+                        path.to_path_buf(),
+                        CheckedFile {
+                            len,
+                            modified,
+                            result: result.clone(),
+                        },
+                    );
+                }
+                result
+            }
+            _ => check_file(path, &rel),
+        };
+        if let Some(finding) = result {
             findings.push(finding);
         }
     }
@@ -335,6 +405,66 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("content/registers/2024-05")).unwrap();
         std::fs::create_dir_all(dir.path().join("content/notices")).unwrap();
         dir
+    }
+
+    fn backdate(path: &Path, secs: u64) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(secs))
+            .unwrap();
+    }
+
+    #[test]
+    fn cached_guard_sees_every_change() {
+        let dir = site();
+        let csv = dir.path().join("content/registers/2024-05/a.csv");
+        std::fs::write(&csv, "编号,名称\n1,a\n").unwrap();
+        backdate(&csv, 60);
+        let mut cache = GuardCache::default();
+        let codes = |f: &Findings| f.items.iter().map(|f| f.code).collect::<Vec<_>>();
+        assert!(check_content_cached(dir.path(), &mut cache, &[])
+            .items
+            .is_empty());
+        assert_eq!(cache.files.len(), 1, "an old file is remembered");
+        // Too many columns: a new length and time.
+        let wide = format!("{}\n", vec!["x"; MAX_COLUMNS + 5].join(","));
+        std::fs::write(&csv, &wide).unwrap();
+        let fresh = check_content_cached(dir.path(), &mut cache, &[]);
+        assert_eq!(codes(&fresh), codes(&check_content(dir.path())));
+        assert!(fresh.has_errors());
+        assert!(cache.files.is_empty(), "a just-written file is not trusted");
+        // Same length and time as a remembered clean file, but named by the watcher.
+        std::fs::write(&csv, "编号,名称\n1,a\n").unwrap();
+        backdate(&csv, 60);
+        let modified = std::fs::metadata(&csv).unwrap().modified().unwrap();
+        assert!(check_content_cached(dir.path(), &mut cache, &[])
+            .items
+            .is_empty());
+        std::fs::write(&csv, "编号,名称\n1,b\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&csv)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert!(check_content_cached(dir.path(), &mut cache, &[csv.clone()])
+            .items
+            .is_empty());
+        std::fs::write(&csv, &wide).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&csv)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let named = check_content_cached(
+            dir.path(),
+            &mut cache,
+            &[csv.parent().unwrap().to_path_buf()],
+        );
+        assert!(
+            named.has_errors(),
+            "a file under a named folder is read again"
+        );
     }
 
     #[test]

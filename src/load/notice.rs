@@ -145,6 +145,75 @@ pub fn load_notices(
     (notices, paths.len())
 }
 
+/// What [`load_notices_cached`] keeps of each notice between calls: its text, the
+/// issuer it was read with, and what parsing it gave.
+#[derive(Debug, Default, Clone)]
+pub struct NoticeCache {
+    by_path: HashMap<PathBuf, CachedNotice>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedNotice {
+    text: String,
+    issuer: String,
+    notice: Option<Notice>,
+    findings: Vec<Finding>,
+}
+
+/// [`load_notices`] for the preview: every file is read again (so no change can be
+/// missed), in parallel, but a notice whose text and issuer are the same as at the last
+/// call is not parsed again. The result and findings are those of [`load_notices`].
+pub fn load_notices_cached(
+    root: &Path,
+    config: &SiteConfig,
+    findings: &mut Findings,
+    cache: &mut NoticeCache,
+) -> (Vec<Notice>, usize) {
+    use rayon::prelude::*;
+    let dir = root.join(NOTICES_DIR);
+    let paths = files::content_files(root, &dir, &["md", "markdown"], &[], true, findings);
+    let old = std::mem::take(&mut cache.by_path);
+    let read: Vec<(PathBuf, Findings, Option<CachedNotice>)> = paths
+        .par_iter()
+        .map(|path| {
+            let rel = relative_path(root, path);
+            let mut read_findings = Findings::default();
+            let Some(text) = files::read_text(root, path, &mut read_findings) else {
+                return (rel, read_findings, None);
+            };
+            if let Some(hit) = old
+                .get(&rel)
+                .filter(|c| c.text == text && c.issuer == config.issuer)
+            {
+                return (rel, read_findings, Some(hit.clone()));
+            }
+            let mut parse_findings = Findings::default();
+            let notice = parse_notice(&text, &rel, &config.issuer, &mut parse_findings);
+            let cached = CachedNotice {
+                text,
+                issuer: config.issuer.clone(),
+                notice,
+                findings: parse_findings.items,
+            };
+            (rel, read_findings, Some(cached))
+        })
+        .collect();
+    let mut notices = Vec::new();
+    let mut slugs = HashMap::new();
+    for (rel, read_findings, cached) in read {
+        findings.extend(read_findings.items);
+        let Some(cached) = cached else { continue };
+        findings.extend(cached.findings.iter().cloned());
+        if let Some(notice) = &cached.notice {
+            if claim_slug(&mut slugs, &notice.slug, &rel, findings) {
+                notices.push(notice.clone());
+            }
+        }
+        cache.by_path.insert(rel, cached);
+    }
+    (notices, paths.len())
+}
+
 /// Loads every standing page in `content/pages/` (that folder only). Returns the pages
 /// (sorted by path) and the number of files read.
 pub fn load_pages(root: &Path, findings: &mut Findings) -> (Vec<Page>, usize) {
@@ -263,6 +332,42 @@ fn claim_slug(
 mod tests {
     use super::*;
     use crate::check::Severity;
+
+    #[test]
+    fn cached_notices_equal_uncached_and_follow_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let notices = dir.path().join(NOTICES_DIR);
+        std::fs::create_dir_all(&notices).unwrap();
+        let note = |title: &str| {
+            format!("+++\ntitle = \"{title}\"\ndate = 2025-03-01\ndisclosure = \"主动公开\"\n+++\n\n正文。\n")
+        };
+        std::fs::write(notices.join("a.md"), note("甲")).unwrap();
+        std::fs::write(notices.join("b.md"), note("乙")).unwrap();
+        std::fs::write(notices.join("c.md"), "+++\ntitle = \n+++\n").unwrap();
+        let config = SiteConfig::parse(
+            "title = \"t\"\nissuer = \"南庄镇人民政府\"\nbase_url = \"https://x/\"\n",
+            &mut Findings::default(),
+        )
+        .unwrap();
+        let mut cache = NoticeCache::default();
+        let both = |cache: &mut NoticeCache| {
+            let mut plain = Findings::default();
+            let a = load_notices(dir.path(), &config, &mut plain);
+            let mut cached = Findings::default();
+            let b = load_notices_cached(dir.path(), &config, &mut cached, cache);
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            assert_eq!(format!("{plain:?}"), format!("{cached:?}"));
+            b.0
+        };
+        assert_eq!(both(&mut cache).len(), 2);
+        assert_eq!(both(&mut cache).len(), 2, "from the cache");
+        std::fs::write(notices.join("b.md"), note("丙")).unwrap();
+        let titles: Vec<String> = both(&mut cache).into_iter().map(|n| n.title).collect();
+        assert!(titles.contains(&"丙".to_string()), "{titles:?}");
+        std::fs::remove_file(notices.join("a.md")).unwrap();
+        assert_eq!(both(&mut cache).len(), 1);
+        assert_eq!(cache.by_path.len(), 2, "the removed notice is forgotten");
+    }
 
     fn parse(text: &str) -> (Option<Notice>, Findings) {
         let mut findings = Findings::default();
