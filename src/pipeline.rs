@@ -1113,6 +1113,43 @@ mod tests {
     }
 
     #[test]
+    fn just_saved_register_is_compared_by_its_bytes() {
+        let dir = old_town();
+        let root = dir.path();
+        let edited = root.join("content/registers/2025-03/执法队.csv");
+        // Saved just now: its time cannot vouch for its content.
+        let text = std::fs::read_to_string(&edited).unwrap();
+        std::fs::write(&edited, &text).unwrap();
+        let mut pipeline = Pipeline::new(root, RenderOptions::new(root));
+        pipeline.run().expect("fixture builds");
+        let first = pipeline.register_cache[&edited].clone();
+        assert!(!first.trusted && first.bytes.is_some());
+        // Nothing changed: the same rows, not parsed again.
+        pipeline.run().expect("fixture builds");
+        let again = &pipeline.register_cache[&edited];
+        assert!(Arc::ptr_eq(
+            first.file.as_ref().unwrap(),
+            again.file.as_ref().unwrap()
+        ));
+        // Same length and time, other bytes, no word from the watcher: read again.
+        let modified = std::fs::metadata(&edited).unwrap().modified().unwrap();
+        let changed = text.replacen("已责令整改", "已责令整治", 1);
+        assert_eq!(changed.len(), text.len());
+        std::fs::write(&edited, &changed).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&edited)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let built = pipeline.run().expect("edited fixture builds");
+        assert!(built
+            .files
+            .iter()
+            .any(|f| String::from_utf8_lossy(&f.bytes).contains("已责令整治")));
+    }
+
+    #[test]
     fn missing_site_toml_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let findings = build_once(dir.path(), RenderOptions::new(dir.path())).unwrap_err();
