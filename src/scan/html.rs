@@ -122,7 +122,7 @@ fn walk<const VISIBLE: bool, const ACTIVE: bool>(
                 let rest = &bytes[i..];
                 let tag = tag_at(rest);
                 let name = if tag.kind == TagKind::Element {
-                    classify(tag.name(rest))
+                    classify(rest, tag.name)
                 } else {
                     Name::Other
                 };
@@ -167,18 +167,27 @@ enum Name {
     Other,
 }
 
-/// The kind of an element from its name, in any case: one hash-table probe per tag
-/// instead of a case-insensitive comparison with every name of every list.
-fn classify(name: &[u8]) -> Name {
-    if name.is_empty() || name.len() > 8 {
+/// The kind of an element from its name (`page[name.0..name.1]`), in any case: one
+/// hash-table probe per tag instead of a case-insensitive comparison with every name
+/// of every list.
+fn classify(page: &[u8], name: (usize, usize)) -> Name {
+    let len = name.1 - name.0;
+    if len == 0 || len > 8 {
         return Name::Other;
     }
-    let mut buf = [0u8; 8];
-    buf[..name.len()].copy_from_slice(name);
+    // The name as one integer, read in one load when the page goes on for 8 bytes
+    // (it almost always does), the bytes after the name masked off.
+    let mask = u64::MAX >> (8 * (8 - len));
+    let raw = match page.get(name.0..name.0 + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+        None => page[name.0..name.1]
+            .iter()
+            .rev()
+            .fold(0, |key, &b| key << 8 | u64::from(b)),
+    };
     // Names are ASCII letters and digits: setting bit 5 lower-cases the letters and
-    // leaves the digits as they are; the zero padding stays zero.
-    let case = (u64::MAX >> (8 * (8 - name.len()))) & 0x2020_2020_2020_2020;
-    let key = u64::from_le_bytes(buf) | case;
+    // leaves the digits as they are.
+    let key = (raw | 0x2020_2020_2020_2020) & mask;
     let mut slot = name_slot(key);
     loop {
         let (k, kind) = NAMES[slot];
@@ -259,13 +268,6 @@ enum TagKind {
     Lone,
     /// An element, a closing tag or a declaration (`<!DOCTYPE …>`, empty name).
     Element,
-}
-
-impl Tag {
-    /// The name as written (not lower-cased); empty for comments and lone `<`.
-    fn name<'a>(&self, s: &'a [u8]) -> &'a [u8] {
-        &s[self.name.0..self.name.1]
-    }
 }
 
 /// Bytes that end a tag or open a quoted value in it.
@@ -569,36 +571,100 @@ fn hides_text(style: &str) -> bool {
 /// The attributes of a tag (`<a href="x" onclick=y>`) as written: names and values
 /// borrowed from the tag, not lower-cased, references not decoded.
 fn attributes(tag: &str) -> Attributes<'_> {
-    let inner = tag
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim_end_matches('/');
-    let mut attrs = Attributes { s: inner, i: 0 };
+    let b = tag.as_bytes();
+    let mut start = 0;
+    while b.get(start) == Some(&b'<') {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && b[end - 1] == b'>' {
+        end -= 1;
+    }
+    while end > start && b[end - 1] == b'/' {
+        end -= 1;
+    }
+    // Only ASCII bytes were cut off, so both ends are character boundaries.
+    let mut attrs = Attributes {
+        s: &tag[start..end],
+        i: 0,
+    };
     // Skip the tag name.
-    attrs.skip_chars(|c| !c.is_whitespace());
+    attrs.i = attrs.skip_until_whitespace(0, |_| false);
     attrs
 }
 
-/// Iterator over the attributes of one tag (see [`attributes`]).
+/// Iterator over the attributes of one tag (see [`attributes`]). Whitespace is what
+/// [`char::is_whitespace`] says it is (as browsers, Unicode spaces included, so that
+/// `<a\u{3000}onclick=x>` is read as an attribute); ASCII bytes are looked at one by
+/// one, other characters decoded.
 struct Attributes<'a> {
     s: &'a str,
     i: usize,
 }
 
+/// [`char::is_whitespace`] for ASCII.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
 impl<'a> Attributes<'a> {
-    fn peek(&self) -> Option<char> {
-        let b = *self.s.as_bytes().get(self.i)?;
-        if b.is_ascii() {
-            Some(char::from(b))
-        } else {
-            self.s[self.i..].chars().next()
+    /// The length of the whitespace character at `i`, 0 if there is none.
+    fn whitespace_at(&self, i: usize) -> usize {
+        match self.s.as_bytes().get(i) {
+            None => 0,
+            Some(&b) if b.is_ascii() => usize::from(is_ascii_space(b)),
+            Some(_) => self.s[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8),
         }
     }
 
-    fn skip_chars(&mut self, f: impl Fn(char) -> bool) {
-        while let Some(c) = self.peek().filter(|&c| f(c)) {
-            self.i += c.len_utf8();
+    /// The first position from `i` on that is whitespace, the end, or an ASCII byte
+    /// for which `stop` holds.
+    fn skip_until_whitespace(&self, mut i: usize, stop: impl Fn(u8) -> bool) -> usize {
+        let b = self.s.as_bytes();
+        while let Some(&c) = b.get(i) {
+            if c.is_ascii() {
+                if is_ascii_space(c) || stop(c) {
+                    break;
+                }
+                i += 1;
+            } else {
+                if self.whitespace_at(i) > 0 {
+                    break;
+                }
+                i += utf8_len(c);
+            }
         }
+        i
+    }
+
+    /// The first position from `i` on that is not whitespace (nor `/` when `slash`).
+    fn skip_whitespace(&self, mut i: usize, slash: bool) -> usize {
+        let b = self.s.as_bytes();
+        while let Some(&c) = b.get(i) {
+            if slash && c == b'/' {
+                i += 1;
+                continue;
+            }
+            match self.whitespace_at(i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        i
+    }
+}
+
+/// The length of the UTF-8 character that starts with byte `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -606,42 +672,42 @@ impl<'a> Iterator for Attributes<'a> {
     type Item = (&'a str, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.skip_chars(|c| c.is_whitespace() || c == '/');
-        let start = self.i;
+        let s = self.s;
+        let b = s.as_bytes();
+        let start = self.skip_whitespace(self.i, true);
+        self.i = start;
         // A name cannot be empty: browsers read `=x` in `<a =x onclick=y>` as an
         // attribute named `=x` and go on to `onclick`, and so must we.
-        if self.peek() == Some('=') {
+        if b.get(self.i) == Some(&b'=') {
             self.i += 1;
         }
-        self.skip_chars(|c| !c.is_whitespace() && c != '=');
+        self.i = self.skip_until_whitespace(self.i, |c| c == b'=');
         if self.i == start {
             return None;
         }
-        let name = &self.s[start..self.i];
-        self.skip_chars(char::is_whitespace);
+        let name = &s[start..self.i];
+        self.i = self.skip_whitespace(self.i, false);
         let mut value = "";
-        if self.peek() == Some('=') {
-            self.i += 1;
-            self.skip_chars(char::is_whitespace);
-            match self.peek() {
-                Some(q @ ('"' | '\'')) => {
-                    self.i += 1;
-                    let from = self.i;
-                    match memchr(q as u8, &self.s.as_bytes()[from..]) {
+        if b.get(self.i) == Some(&b'=') {
+            self.i = self.skip_whitespace(self.i + 1, false);
+            match b.get(self.i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let from = self.i + 1;
+                    match memchr(q, &b[from..]) {
                         Some(len) => {
-                            value = &self.s[from..from + len];
+                            value = &s[from..from + len];
                             self.i = from + len + 1;
                         }
                         None => {
-                            value = &self.s[from..];
-                            self.i = self.s.len();
+                            value = &s[from..];
+                            self.i = s.len();
                         }
                     }
                 }
                 _ => {
                     let from = self.i;
-                    self.skip_chars(|c| !c.is_whitespace());
-                    value = &self.s[from..self.i];
+                    self.i = self.skip_until_whitespace(from, |_| false);
+                    value = &s[from..self.i];
                 }
             }
         }
@@ -686,6 +752,20 @@ mod tests {
         );
     }
 
+    /// The class of `name` read from a tag (`<name>`, so the page may end right after
+    /// it) and from a longer page.
+    fn class(name: &str) -> Name {
+        let short = format!("<{name}>");
+        let long = format!("<{name} class=\"x\">text</{name}>");
+        let kind = classify(short.as_bytes(), (1, 1 + name.len()));
+        assert_eq!(
+            classify(long.as_bytes(), (1, 1 + name.len())),
+            kind,
+            "{name}"
+        );
+        kind
+    }
+
     #[test]
     fn names_are_classified_in_any_case() {
         let cases = [
@@ -695,14 +775,13 @@ mod tests {
         ];
         for (names, kind) in cases {
             for name in names {
-                assert_eq!(classify(name.as_bytes()), kind, "{name}");
-                let upper = name.to_ascii_uppercase();
-                assert_eq!(classify(upper.as_bytes()), kind, "{upper}");
+                assert_eq!(class(name), kind, "{name}");
+                assert_eq!(class(&name.to_ascii_uppercase()), kind, "{name}");
             }
         }
         for name in FORBIDDEN_TAGS {
-            assert_eq!(classify(name.as_bytes()), Name::Forbidden(name));
-            assert_eq!(classify(b"IFrame"), Name::Forbidden("iframe"));
+            assert_eq!(class(name), Name::Forbidden(name));
+            assert_eq!(class("IFrame"), Name::Forbidden("iframe"));
         }
         for other in [
             "",
@@ -728,7 +807,7 @@ mod tests {
             "nav",
             "0",
         ] {
-            assert_eq!(classify(other.as_bytes()), Name::Other, "{other}");
+            assert_eq!(class(other), Name::Other, "{other}");
         }
     }
 
