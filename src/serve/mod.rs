@@ -59,20 +59,7 @@ impl SiteBuilder for Pipeline {
 
     fn build_site(&mut self) -> Result<GoodBuild, Findings> {
         let modelled = self.run_model();
-        if timings_wanted() {
-            let stats = self.stats();
-            eprintln!(
-                "preview timings: guard {:.2?}, load {:.2?} (reloaded {:?}), assemble {:.2?}, rules {:.2?}, load+check {:.2?}, model {:.2?}, run {:.2?}",
-                stats.guard,
-                stats.load,
-                stats.reloaded,
-                stats.assemble,
-                stats.rules,
-                stats.load_check,
-                stats.model,
-                stats.total,
-            );
-        }
+        print_timings(self);
         let modelled = modelled?;
         let site = lazy::LazySite::new(&modelled)?;
         Ok(GoodBuild {
@@ -84,6 +71,83 @@ impl SiteBuilder for Pipeline {
     fn counts(&self) -> (usize, usize) {
         Pipeline::counts(self)
     }
+}
+
+/// The pipeline as the preview runs it: like [`Pipeline`]'s own [`SiteBuilder`], but a
+/// rebuild that ends with the very same model (the same allocation: nothing in the
+/// content was read differently, e.g. the second event of one save) and no theme file
+/// changed hands out the previous [`lazy::LazySite`] again instead of planning the site
+/// and building the scanner anew; the pages it has rendered stay valid.
+struct PreviewPipeline {
+    pipeline: Pipeline,
+    last: Option<(Arc<crate::model::Disclosure>, Arc<lazy::LazySite>)>,
+}
+
+impl SiteBuilder for PreviewPipeline {
+    fn invalidate(&mut self, paths: &[PathBuf]) {
+        self.pipeline.invalidate(paths);
+    }
+
+    fn build(&mut self) -> Outcome {
+        self.last = None;
+        self.pipeline.run()
+    }
+
+    fn build_site(&mut self) -> Result<GoodBuild, Findings> {
+        let modelled = self.pipeline.run_model();
+        print_timings(&self.pipeline);
+        let modelled = match modelled {
+            Ok(modelled) => modelled,
+            Err(findings) => {
+                // A render error (a broken template) must be seen again after a fix.
+                self.last = None;
+                return Err(findings);
+            }
+        };
+        let theme_changed = self
+            .pipeline
+            .stats()
+            .reloaded
+            .contains(&crate::pipeline::Input::Theme);
+        let site = match &self.last {
+            Some((model, site)) if !theme_changed && Arc::ptr_eq(model, &modelled.disclosure) => {
+                Arc::clone(site)
+            }
+            _ => {
+                self.last = None;
+                let site = Arc::new(lazy::LazySite::new(&modelled)?);
+                self.last = Some((Arc::clone(&modelled.disclosure), Arc::clone(&site)));
+                site
+            }
+        };
+        Ok(GoodBuild {
+            summary: Summary::new(&modelled.findings, modelled.files_read, modelled.rows_read),
+            files: SiteFiles::lazy_shared(site),
+        })
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        self.pipeline.counts()
+    }
+}
+
+/// The stage times of the last run on stderr, under `GONGKAI_TIMINGS`.
+fn print_timings(pipeline: &Pipeline) {
+    if !timings_wanted() {
+        return;
+    }
+    let stats = pipeline.stats();
+    eprintln!(
+        "preview timings: guard {:.2?}, load {:.2?} (reloaded {:?}), assemble {:.2?}, rules {:.2?}, load+check {:.2?}, model {:.2?}, run {:.2?}",
+        stats.guard,
+        stats.load,
+        stats.reloaded,
+        stats.assemble,
+        stats.rules,
+        stats.load_check,
+        stats.model,
+        stats.total,
+    );
 }
 
 /// What a good rebuild hands the server.
@@ -156,7 +220,10 @@ impl Preview {
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             return Err(ServeError::NoSite(root));
         }
-        let pipeline = Pipeline::new(&root, RenderOptions::new(&root));
+        let pipeline = PreviewPipeline {
+            pipeline: Pipeline::new(&root, RenderOptions::new(&root)),
+            last: None,
+        };
         Preview::start_with(
             &PreviewOptions {
                 root,
@@ -365,16 +432,26 @@ fn publish(
         ),
     };
     let count = files.len();
-    *shared
-        .current
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(SiteSnapshot {
+    let next = Arc::new(SiteSnapshot {
         generation,
         files,
         overlay: next,
     });
+    let old = std::mem::replace(
+        &mut *shared
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        next,
+    );
     shared.builds.fetch_add(1, Ordering::SeqCst);
     shared.reloader.broadcast(generation);
+    // The old site may be the last owner of a county's model: freeing it takes tens of
+    // milliseconds, which neither the server (it was outside the lock already) nor the
+    // next rebuild should wait for.
+    let _ = std::thread::Builder::new()
+        .name("gongkai-free".into())
+        .spawn(move || drop((old, previous)));
     if shared.verbose {
         print_result(&report, count, took, changed);
     }

@@ -27,7 +27,7 @@ pub struct SiteFiles {
 #[derive(Debug)]
 enum Inner {
     Eager(HashMap<String, Vec<u8>>),
-    Lazy(Box<LazySite>),
+    Lazy(Arc<LazySite>),
 }
 
 impl Default for SiteFiles {
@@ -55,8 +55,14 @@ impl SiteFiles {
 
     /// A site rendered page by page on request.
     pub fn lazy(site: LazySite) -> SiteFiles {
+        SiteFiles::lazy_shared(Arc::new(site))
+    }
+
+    /// A site rendered page by page on request, shared with the builder (which hands
+    /// it out again while the model and theme stay the same, pages rendered and all).
+    pub fn lazy_shared(site: Arc<LazySite>) -> SiteFiles {
         SiteFiles {
-            inner: Inner::Lazy(Box::new(site)),
+            inner: Inner::Lazy(site),
         }
     }
 
