@@ -65,13 +65,18 @@ impl LazySite {
         let started = std::time::Instant::now();
         let options = modelled.options.clone();
         // The plan and the scanner are independent: made side by side.
-        let (cell, scanner) = rayon::join(
+        let ((cell, plan_took), (scanner, scanner_took)) = rayon::join(
             || {
-                PlanCell::try_new(Arc::clone(&modelled.disclosure), |site| {
+                let started = std::time::Instant::now();
+                let cell = PlanCell::try_new(Arc::clone(&modelled.disclosure), |site| {
                     render::plan_lazily(site, &options)
-                })
+                });
+                (cell, started.elapsed())
             },
-            || Scanner::new(&modelled.disclosure),
+            || {
+                let started = std::time::Instant::now();
+                (Scanner::new(&modelled.disclosure), started.elapsed())
+            },
         );
         let cell = cell.map_err(|err| {
             let mut findings = modelled.findings.clone();
@@ -80,7 +85,10 @@ impl LazySite {
             findings
         })?;
         if std::env::var_os("GONGKAI_TIMINGS").is_some() {
-            eprintln!("preview: plan and scanner {:.2?}", started.elapsed());
+            eprintln!(
+                "preview: plan and scanner {:.2?} (plan {plan_took:.2?}, scanner {scanner_took:.2?})",
+                started.elapsed()
+            );
         }
         Ok(LazySite {
             cell,
