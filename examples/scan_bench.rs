@@ -19,15 +19,18 @@
 //! best round is reported, with CPU time (user + sys) of the whole process.
 //!
 //! `--compare` checks first that both find exactly the same on every file (leaks with
-//! their offsets and origins, active-content findings) and exits with 1 if not.
+//! their offsets and origins, active-content findings, the visible text of markup),
+//! as it is and with leaks and active content planted in it, and exits with 1 if not.
+//! Use it with `--private 2` or more so that planted private values are searched.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use gongkai::hazard::HazardRecord;
 use gongkai::pipeline::Pipeline;
 use gongkai::render::{OutputFile, RenderOptions};
-use gongkai::scan::{reference, FileCheck, Scanner};
+use gongkai::scan::{html, reference, FileCheck, Scanner};
 use rayon::prelude::*;
 
 struct Args {
@@ -186,9 +189,9 @@ fn main() {
 
     if args.compare {
         let start = Instant::now();
-        let differing = compare(&scanner, &files);
+        let (differing, leaks, unsafe_pages) = compare(&scanner, &files);
         println!(
-            "compared old and new on {} files in {:.2?}: {differing} differ",
+            "compared old and new on {} files (as they are and planted) in {:.2?}: {differing} differ; {leaks} leaks and {unsafe_pages} unsafe pages found by both",
             files.len(),
             start.elapsed()
         );
@@ -266,27 +269,70 @@ fn found(check: &FileCheck) -> usize {
     check.leaks.len() + usize::from(check.active.is_some())
 }
 
-/// Files on which the single pass and the old two passes find different things (each
-/// printed).
-fn compare(scanner: &Scanner, files: &[OutputFile]) -> usize {
-    files
+/// Files on which the single pass and the old two passes differ (each printed): in
+/// what they find in the file as it is and in a copy with [`PLANTED`] inserted after a
+/// tag in its middle, or (markup) in the visible text.
+fn compare(scanner: &Scanner, files: &[OutputFile]) -> (usize, usize, usize) {
+    let leaks_found = AtomicUsize::new(0);
+    let unsafe_found = AtomicUsize::new(0);
+    let differing = files
         .par_iter()
         .filter(|file| {
-            let (leaks, active) = reference::check_file(scanner, file);
-            let check = scanner.check_file(file);
-            let same =
-                check.leaks == leaks && check.active.iter().cloned().collect::<Vec<_>>() == active;
-            if !same {
-                eprintln!(
-                    "{}: old {} leaks {:?}, new {} leaks {:?}",
-                    file.path,
-                    leaks.len(),
-                    active.first().map(|f| &f.message),
-                    check.leaks.len(),
-                    check.active.as_ref().map(|f| &f.message)
-                );
+            let planted = plant(file);
+            let mut same = true;
+            for f in [*file, &planted] {
+                let (leaks, active) = reference::check_file(scanner, f);
+                let check = scanner.check_file(f);
+                leaks_found.fetch_add(check.leaks.len(), Ordering::Relaxed);
+                unsafe_found.fetch_add(usize::from(check.active.is_some()), Ordering::Relaxed);
+                let active_now: Vec<_> = check.active.iter().cloned().collect();
+                if check.leaks != leaks || active_now != active {
+                    same = false;
+                    eprintln!(
+                        "{}: old {} leaks {:?}, new {} leaks {:?}",
+                        f.path,
+                        leaks.len(),
+                        active.first().map(|f| &f.message),
+                        check.leaks.len(),
+                        check.active.as_ref().map(|f| &f.message)
+                    );
+                }
+                if html::is_markup(&f.path)
+                    && html::visible_text(&f.bytes) != reference::visible_text(&f.bytes)
+                {
+                    same = false;
+                    eprintln!("{}: visible text differs", f.path);
+                }
             }
             !same
         })
-        .count()
+        .count();
+    (
+        differing,
+        leaks_found.into_inner(),
+        unsafe_found.into_inner(),
+    )
+}
+
+/// What [`compare`] plants in each file: a split mobile number, an ID number, an
+/// encoded `javascript:` link, an event handler, hidden text with an encoded number,
+/// an inline script and a frame; and the first two synthetic private values of
+/// `--private` (a name and a phone number).
+const PLANTED: &str = "<b>138</b>0013 8000 11010519491231002X <a href=\"&#106;avascript:x\" onclick=y>王0某某</a><p style=\"display:none\">139&#48;0000001</p><script>x</script><iframe src=x></iframe>";
+
+/// `file` with [`PLANTED`] after the first `>` from its middle (at its start if there
+/// is none).
+fn plant(file: &OutputFile) -> OutputFile {
+    let middle = file.bytes.len() / 2;
+    let at = file.bytes[middle..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(0, |i| middle + i + 1);
+    let mut bytes = file.bytes.clone();
+    bytes.splice(at..at, PLANTED.bytes());
+    OutputFile {
+        path: file.path.clone(),
+        bytes,
+        source: file.source.clone(),
+    }
 }
