@@ -446,9 +446,11 @@ mod tests {
             .unwrap()
             .set_modified(modified)
             .unwrap();
-        assert!(check_content_cached(dir.path(), &mut cache, &[csv.clone()])
-            .items
-            .is_empty());
+        assert!(
+            check_content_cached(dir.path(), &mut cache, std::slice::from_ref(&csv))
+                .items
+                .is_empty()
+        );
         std::fs::write(&csv, &wide).unwrap();
         std::fs::File::options()
             .write(true)
