@@ -6,9 +6,13 @@
 //! inline `<script>`, event-handler attributes, `javascript:`/`vbscript:`/`data:`
 //! links, frames, objects and forms; and a page without the Content-Security-Policy.
 //!
-//! Both run over every page of a build, so they work on bytes: text between markup is
-//! copied in runs found with a byte table, tags are delimited with `memchr`, and
-//! attributes are borrowed from the page rather than collected.
+//! Both run over every page of a build, in one walk over the page
+//! ([`Scanner::check_file`](super::Scanner::check_file)): each tag is read once, its
+//! name looked up once (a hash probe), and it is then both dropped from the visible
+//! text and checked. They work on bytes: text between markup is copied in runs found
+//! with a byte table, and attributes are borrowed from the page rather than collected.
+//! `scan::reference` keeps the former two walks as the oracle this one is tested
+//! against.
 
 use memchr::memchr;
 

@@ -13,7 +13,8 @@
 //! came from; the build then writes nothing.
 //!
 //! Speed: one linear pass per file for numbers and one Aho-Corasick pass for private
-//! values, files in parallel (rayon). HTML is also scanned as a reader sees it (tags of
+//! values, files in parallel (rayon); an HTML page is tokenised once for its visible
+//! text and its active content together ([`Scanner::check_file`]). HTML is also scanned as a reader sees it (tags of
 //! inline formatting and character references removed, [`html::visible_text`]) so
 //! `<b>138</b>0013 8000` or `&#49;38…` cannot hide a number. Nothing is allocated per
 //! page unless something is found: the visible text goes into a per-thread buffer.
