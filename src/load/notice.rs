@@ -150,6 +150,17 @@ pub fn load_notices(
 #[derive(Debug, Default, Clone)]
 pub struct NoticeCache {
     by_path: HashMap<PathBuf, CachedNotice>,
+    /// The last call read the same files, with the same texts and findings, as the one
+    /// before it: its result is the same too.
+    unchanged: bool,
+}
+
+impl NoticeCache {
+    /// True when the last [`load_notices_cached`] found every file as the call before
+    /// it did (same paths, texts, issuer and findings), so its result is the same.
+    pub fn unchanged(&self) -> bool {
+        self.unchanged
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +169,8 @@ struct CachedNotice {
     issuer: String,
     notice: Option<Notice>,
     findings: Vec<Finding>,
+    /// What reading the file reported (encoding), part of what must match.
+    read_findings: Vec<Finding>,
 }
 
 /// [`load_notices`] for the preview: every file is read again (so no change can be
@@ -173,7 +186,8 @@ pub fn load_notices_cached(
     let dir = root.join(NOTICES_DIR);
     let paths = files::content_files(root, &dir, &["md", "markdown"], &[], true, findings);
     let old = std::mem::take(&mut cache.by_path);
-    let read: Vec<(PathBuf, Findings, Option<CachedNotice>)> = paths
+    let old_files = old.len();
+    let read: Vec<(PathBuf, Findings, Option<(CachedNotice, bool)>)> = paths
         .par_iter()
         .map(|path| {
             let rel = relative_path(root, path);
@@ -185,7 +199,10 @@ pub fn load_notices_cached(
                 .get(&rel)
                 .filter(|c| c.text == text && c.issuer == config.issuer)
             {
-                return (rel, read_findings, Some(hit.clone()));
+                let same = hit.read_findings == read_findings.items;
+                let mut hit = hit.clone();
+                hit.read_findings.clone_from(&read_findings.items);
+                return (rel, read_findings, Some((hit, same)));
             }
             let mut parse_findings = Findings::default();
             let notice = parse_notice(&text, &rel, &config.issuer, &mut parse_findings);
@@ -194,15 +211,22 @@ pub fn load_notices_cached(
                 issuer: config.issuer.clone(),
                 notice,
                 findings: parse_findings.items,
+                read_findings: read_findings.items.clone(),
             };
-            (rel, read_findings, Some(cached))
+            (rel, read_findings, Some((cached, false)))
         })
         .collect();
+    // Unchanged: every file read as before, and no file more or less (an unreadable
+    // file is never cached, so it counts as a change every time).
+    cache.unchanged = read.len() == old_files
+        && read
+            .iter()
+            .all(|(_, _, cached)| cached.as_ref().is_some_and(|(_, same)| *same));
     let mut notices = Vec::new();
     let mut slugs = HashMap::new();
     for (rel, read_findings, cached) in read {
         findings.extend(read_findings.items);
-        let Some(cached) = cached else { continue };
+        let Some((cached, _)) = cached else { continue };
         findings.extend(cached.findings.iter().cloned());
         if let Some(notice) = &cached.notice {
             if claim_slug(&mut slugs, &notice.slug, &rel, findings) {
@@ -360,12 +384,16 @@ mod tests {
             b.0
         };
         assert_eq!(both(&mut cache).len(), 2);
+        assert!(!cache.unchanged(), "the first read is a change");
         assert_eq!(both(&mut cache).len(), 2, "from the cache");
+        assert!(cache.unchanged(), "nothing changed");
         std::fs::write(notices.join("b.md"), note("丙")).unwrap();
         let titles: Vec<String> = both(&mut cache).into_iter().map(|n| n.title).collect();
         assert!(titles.contains(&"丙".to_string()), "{titles:?}");
+        assert!(!cache.unchanged(), "an edit is a change");
         std::fs::remove_file(notices.join("a.md")).unwrap();
         assert_eq!(both(&mut cache).len(), 1);
+        assert!(!cache.unchanged(), "a removal is a change");
         assert_eq!(cache.by_path.len(), 2, "the removed notice is forgotten");
     }
 
