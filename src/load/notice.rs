@@ -187,7 +187,10 @@ pub fn load_notices_cached(
     let paths = files::content_files(root, &dir, &["md", "markdown"], &[], true, findings);
     let old = std::mem::take(&mut cache.by_path);
     let old_files = old.len();
-    let read: Vec<(PathBuf, Findings, Option<(CachedNotice, bool)>)> = paths
+    // Per file: its path, what reading it reported, and its parse with whether it is
+    // the same as at the last call (`None` when it could not be read).
+    type Read = (PathBuf, Findings, Option<(CachedNotice, bool)>);
+    let read: Vec<Read> = paths
         .par_iter()
         .map(|path| {
             let rel = relative_path(root, path);
