@@ -310,7 +310,8 @@ fn tag_at(s: &[u8]) -> Tag {
         };
     }
     // Tags are a few dozen bytes: tight byte loops beat setting up a vector search.
-    let mut i = 1;
+    // The `/`s and the name read above hold no `>` or quote.
+    let mut i = name_end;
     let len = loop {
         let Some(at) = s[i..].iter().position(|&b| TAG_STOP[usize::from(b)]) else {
             break s.len();
