@@ -462,10 +462,13 @@ impl PageSafety {
             }
             _ => {}
         }
-        // A tag without whitespace (`<li>`, `</a>`) has no attributes.
+        // A tag without whitespace or `/` after its name (`<li>`, `</a>`) has no
+        // attributes. Browsers read a `/` there as a space: `<svg/onload=…>`.
         if tag.kind == TagKind::Element
             && tag.name.1 > tag.name.0
-            && tag_text.bytes().any(|b| !b.is_ascii_graphic())
+            && tag_text.as_bytes()[tag.name.0..]
+                .iter()
+                .any(|&b| !b.is_ascii_graphic() || b == b'/')
         {
             for (name, value) in attributes(tag_text) {
                 attribute_problems(name, value, problems);
@@ -593,8 +596,12 @@ fn attributes(tag: &str) -> Attributes<'_> {
         s: &tag[start..end],
         i: 0,
     };
-    // Skip the tag name.
-    attrs.i = attrs.skip_until_whitespace(0, |_| false);
+    // Skip the `/` of a closing tag and the tag name, which ends at whitespace or at a
+    // `/` as in a browser (`<svg/onload=…>` has an attribute).
+    while attrs.s.as_bytes().get(attrs.i) == Some(&b'/') {
+        attrs.i += 1;
+    }
+    attrs.i = attrs.skip_until_whitespace(attrs.i, |c| c == b'/');
     attrs
 }
 
@@ -686,7 +693,8 @@ impl<'a> Iterator for Attributes<'a> {
         if b.get(self.i) == Some(&b'=') {
             self.i += 1;
         }
-        self.i = self.skip_until_whitespace(self.i, |c| c == b'=');
+        // A name ends at whitespace, `=` or `/` (`<a x/onclick=y>` has two).
+        self.i = self.skip_until_whitespace(self.i, |c| c == b'=' || c == b'/');
         if self.i == start {
             return None;
         }
@@ -839,6 +847,11 @@ mod tests {
             ("<form action=x></form>", "<form>"),
             ("<p style=\"display: none\">x</p>", "隐藏文字"),
             ("<SVG ONLOAD=alert(1)>", "onload"),
+            ("<svg/onload=alert(1)>", "onload"),
+            ("<img/src=\"x\"/onerror=alert(1)>", "onerror"),
+            ("<a x/onclick=y>x</a>", "onclick"),
+            ("<a/href=javascript:alert(1)>x</a>", "可执行的链接"),
+            ("<p/style=display:none>x</p>", "隐藏文字"),
         ] {
             let findings = active_content(&[page(body)]);
             assert_eq!(findings.len(), 1, "{body}");
@@ -848,6 +861,14 @@ mod tests {
                 findings[0].message
             );
         }
+    }
+
+    #[test]
+    fn slashes_between_names_are_no_attributes_of_their_own() {
+        assert!(active_content(&[page(
+            "<br/><p>x</p></onion><a href=../on/x.html>x</a><img src=\"a.png\"/><script/src=\"a.js\"></script>"
+        )])
+        .is_empty());
     }
 
     #[test]

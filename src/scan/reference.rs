@@ -353,10 +353,13 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
                 problems.push(format!("不允许的元素 <{name}>"));
             }
         }
-        // A tag without whitespace (`<li>`, `</a>`) has no attributes.
+        // A tag without whitespace or `/` after its name (`<li>`, `</a>`) has no
+        // attributes. Browsers read a `/` there as a space: `<svg/onload=…>`.
         if tag.kind == TagKind::Element
             && tag.name.1 > tag.name.0
-            && tag_text.bytes().any(|b| !b.is_ascii_graphic())
+            && tag_text.as_bytes()[tag.name.0..]
+                .iter()
+                .any(|&b| !b.is_ascii_graphic() || b == b'/')
         {
             for (name, value) in attributes(tag_text) {
                 attribute_problems(name, value, &mut problems);
@@ -461,8 +464,9 @@ fn attributes(tag: &str) -> Attributes<'_> {
         .trim_end_matches('>')
         .trim_end_matches('/');
     let mut attrs = Attributes { s: inner, i: 0 };
-    // Skip the tag name.
-    attrs.skip_chars(|c| !c.is_whitespace());
+    // Skip the `/` of a closing tag and the tag name, which ends at whitespace or `/`.
+    attrs.skip_chars(|c| c == '/');
+    attrs.skip_chars(|c| !c.is_whitespace() && c != '/');
     attrs
 }
 
@@ -500,7 +504,7 @@ impl<'a> Iterator for Attributes<'a> {
         if self.peek() == Some('=') {
             self.i += 1;
         }
-        self.skip_chars(|c| !c.is_whitespace() && c != '=');
+        self.skip_chars(|c| !c.is_whitespace() && c != '=' && c != '/');
         if self.i == start {
             return None;
         }
