@@ -390,14 +390,20 @@
         }
         clear();
         current = { hits: hits, shown: 0, terms: q.terms.concat(q.tokens) };
-        statusBox.setAttribute("data-query", query);
         if (!hits.length) {
+          statusBox.setAttribute("data-query", query);
           say("没有找到" + (query ? "与“" + query + "”有关的" : "符合条件的") +
             "内容。请换个词，或减少筛选条件，也可以按下面的月份、村（社区）、行业领域查找。");
           return;
         }
         say("找到 " + hits.length + " 条结果");
-        return showMore(seq, false);
+        // `data-query` says the results of `query` are on the page: set only once
+        // the first records (fetched in chunks) are listed.
+        return showMore(seq, false).then(function () {
+          if (seq === sequence) {
+            statusBox.setAttribute("data-query", query);
+          }
+        });
       })
       .catch(failed);
   }
