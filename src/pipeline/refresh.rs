@@ -45,10 +45,10 @@ impl Pipeline {
         reloaded.push(Input::Config);
         // Read again but the same settings (a racy stamp: the site was copied in just
         // before): the other inputs, read with these settings, need not be read again.
-        let same = self.config.as_ref().is_some_and(|old| {
-            same_config(&old.value, &value)
-                && format!("{:?}", old.findings) == format!("{:?}", findings.items)
-        });
+        let same = self
+            .config
+            .as_ref()
+            .is_some_and(|old| same_config(&old.value, &value) && old.findings == findings.items);
         self.config = Some(Slot {
             stamp,
             value,
@@ -104,7 +104,7 @@ impl Pipeline {
                         old.files == files
                             && old.value.len() == value.len()
                             && old.value.iter().zip(&value).all(|(a, b)| Arc::ptr_eq(a, b))
-                            && format!("{:?}", old.findings) == format!("{:?}", findings.items)
+                            && old.findings == findings.items
                     });
                 self.registers = Some(Slot {
                     stamp,
