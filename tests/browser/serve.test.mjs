@@ -111,11 +111,16 @@ describe("gongkai serve：改台账，浏览器里的页面自动更新", () => 
   after(async () => {
     await browser?.close();
     if (preview) {
-      preview.child.kill("SIGINT");
-      await new Promise((resolve) => {
-        if (preview.child.exitCode !== null) resolve();
-        else preview.child.on("exit", resolve);
+      const { child } = preview;
+      // Ctrl-C as a person would; killed outright if it has not exited within 10 s.
+      const exited = new Promise((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.on("exit", resolve);
       });
+      child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
     }
     if (site) rmSync(site, { recursive: true, force: true });
   });
