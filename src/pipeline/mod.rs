@@ -13,9 +13,9 @@
 //! changed in any way the file system reports, and every cross-file rule (`check_site`)
 //! runs again over the whole site whenever any content changed.
 //!
-//! - [`inputs`]: the kinds of input, their stamps, editors' litter;
-//! - [`refresh`]: reading again what changed (settings, content, register files);
-//! - [`stages`]: the rules and the model, then rendering with the leak scan.
+//! - `inputs.rs`: the kinds of input, their stamps, editors' litter;
+//! - `refresh.rs`: reading again what changed (settings, content, register files);
+//! - `stages.rs`: the rules and the model, then rendering with the leak scan.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -10,7 +10,7 @@
 //! the input is the office's own), so the cost is linear in the number of rows: twelve
 //! months of ten thousand rows are checked in a few tens of milliseconds.
 //!
-//! [`row`] has the rules of one row, [`months`] those from one month to the next; this
+//! `row.rs` has the rules of one row, `months.rs` those from one month to the next; this
 //! module indexes the months, checks gaps between them and what will not be published,
 //! and keeps the row findings of unchanged files for the preview ([`RowFindings`]).
 
