@@ -9,7 +9,7 @@
 //!    gaps in disclosure, …) and report every finding.
 //! 3. [`model`]: derive what the site shows (overdue, statistics, history).
 //! 4. [`render`]: turn the model into pages and data files with the theme.
-//! 5. [`write`]: put the output in place atomically.
+//! 5. [`write`](mod@write): put the output in place atomically.
 //!
 //! `cmd` holds the thin command-line front ends.
 

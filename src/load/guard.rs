@@ -356,7 +356,7 @@ fn markdown_nesting(path: &Path) -> io::Result<(usize, usize)> {
     Ok(nesting(&bytes))
 }
 
-/// See [`markdown_nesting`]: the same over bytes already read.
+/// See `markdown_nesting`: the same over bytes already read.
 pub fn nesting(bytes: &[u8]) -> (usize, usize) {
     let mut deepest = (0, 0);
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {

@@ -1,5 +1,5 @@
 //! Hazard registers: the columns of SPEC.md, their aliases, and one row to a
-//! [`HazardRecord`](crate::hazard::HazardRecord).
+//! [`HazardRecord`].
 //!
 //! Finding the files of a month and reading them in parallel lives in
 //! [`load_registers`]; the per-file work (decode, find the header, map columns, read

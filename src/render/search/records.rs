@@ -55,7 +55,7 @@ pub struct Record {
     pub title: String,
     /// Indexed as the body.
     pub body: String,
-    /// What the result shows under the title: the body, cut to [`SHOWN_CHARS`].
+    /// What the result shows under the title: the body, cut to `SHOWN_CHARS`.
     pub shown: String,
     /// A short line of facts (`2024年5月 · 东庄村 · 整改中`, `2024-08-03 · 文号`).
     pub line: String,
