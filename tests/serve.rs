@@ -884,3 +884,35 @@ fn preview_refuses_a_page_with_a_leak() {
         Some(Served::File(_))
     ));
 }
+
+#[test]
+fn leak_on_an_unopened_page_is_listed_over_every_page() {
+    let run = start();
+    let port = run.preview.port();
+    let register = "content/registers/2025-03/执法队.csv";
+    // A mobile number typed into a published column: the check passes (it is a cell
+    // like any other), but `gongkai build` would refuse to publish the page showing it.
+    run.site
+        .edit(register, "已责令整改", "已责令整改，联系人手机13912345678");
+    // No page showing the number is opened; the home page still gets the list.
+    wait_for("the background check's overlay on the home page", || {
+        let (_, _, home) = get(port, "/");
+        home.contains("id=\"gongkai-overlay\"") && home.contains("发布前检查")
+    });
+    let (status, _, home) = get(port, "/");
+    assert_eq!(status, 200, "the site is still shown");
+    assert!(
+        home.contains("执法队.csv"),
+        "the overlay names the register"
+    );
+    assert!(
+        home.contains("<main"),
+        "the page itself is under the overlay"
+    );
+    // Removed again: the overlay goes with the next rebuild.
+    run.site
+        .edit(register, "已责令整改，联系人手机13912345678", "已责令整改");
+    wait_for("the overlay to go", || {
+        !get(port, "/").2.contains("id=\"gongkai-overlay\"")
+    });
+}

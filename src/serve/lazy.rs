@@ -13,7 +13,7 @@
 //! [`Pipeline::run_model`]: crate::pipeline::Pipeline::run_model
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use self_cell::self_cell;
 
@@ -48,6 +48,8 @@ pub struct LazySite {
     cache: Mutex<HashMap<String, Served>>,
     /// The search index files once made.
     search: Mutex<Option<HashMap<String, Served>>>,
+    /// What keeps the site from being published, once every file was checked.
+    unpublishable: OnceLock<Arc<Findings>>,
 }
 
 impl std::fmt::Debug for LazySite {
@@ -95,6 +97,7 @@ impl LazySite {
             scanner,
             cache: Mutex::default(),
             search: Mutex::default(),
+            unpublishable: OnceLock::new(),
         })
     }
 
@@ -160,6 +163,61 @@ impl LazySite {
         };
         lock(&self.cache).insert(path.to_string(), served.clone());
         Some(served)
+    }
+
+    /// What would keep `gongkai build` from publishing this site: every page, data file
+    /// and search-index file rendered and scanned as a build does them (the pages are
+    /// not cached, so the memory of a county's pages is not held), plus any render
+    /// error. Stops early, with `None`, as soon as `keep_going` returns false (a newer
+    /// rebuild has begun). The result is kept: a site handed out again after a rebuild
+    /// that changed nothing is not checked twice.
+    pub fn unpublishable(&self, keep_going: &dyn Fn() -> bool) -> Option<Arc<Findings>> {
+        if let Some(done) = self.unpublishable.get() {
+            return Some(Arc::clone(done));
+        }
+        let plan = self.plan();
+        let mut leaks = Vec::new();
+        let mut other = Vec::new();
+        for job in plan.pages() {
+            if !keep_going() {
+                return None;
+            }
+            match plan.render(job) {
+                Ok(file) => self.scan_into(&file, &mut leaks, &mut other),
+                Err(err) => other.push(render_failed(&err)),
+            }
+        }
+        match plan.files() {
+            Ok(files) => files
+                .iter()
+                .for_each(|file| self.scan_into(file, &mut leaks, &mut other)),
+            Err(err) => other.push(render_failed(&err)),
+        }
+        match plan.search_index() {
+            Ok(files) => files
+                .iter()
+                .for_each(|file| self.scan_into(file, &mut leaks, &mut other)),
+            Err(err) => other.push(render_failed(&err)),
+        }
+        if !keep_going() {
+            return None;
+        }
+        // As a build reports them (`pipeline::stages`).
+        leaks.sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
+        let mut findings = Findings::default();
+        findings.extend(scan::leak_findings(&leaks));
+        findings.extend(other);
+        findings.sort();
+        let findings = Arc::new(findings);
+        let _ = self.unpublishable.set(Arc::clone(&findings));
+        Some(findings)
+    }
+
+    /// Adds what the scan of `file` finds to `leaks` and `other`.
+    fn scan_into(&self, file: &OutputFile, leaks: &mut Vec<scan::Leak>, other: &mut Vec<Finding>) {
+        let check = self.scanner.check_file(file);
+        leaks.extend(check.leaks);
+        other.extend(check.active);
     }
 
     /// Scans one file as a build does.

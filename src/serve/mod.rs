@@ -5,16 +5,20 @@
 //! ([`watch`]) reports changed paths; the build thread runs the [`Pipeline`] on them,
 //! swaps the snapshot and tells open pages to reload ([`http::Reloader`]). A failed
 //! rebuild keeps the last good files and adds the overlay of findings to every page.
+//! After a good rebuild a fourth, short-lived thread renders and scans every file in
+//! the background (`prepublish.rs`) and lists what `gongkai build` would refuse to
+//! publish the same way.
 
 pub mod http;
 pub mod lazy;
 pub mod overlay;
+mod prepublish;
 pub mod snapshot;
 pub mod watch;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
@@ -198,6 +202,10 @@ struct Shared {
     current: Current,
     reloader: Arc<Reloader>,
     builds: AtomicU64,
+    /// Rebuilds begun: a background check of an older site stops when this moves.
+    rebuilds: AtomicU64,
+    /// Set when the preview shuts down.
+    stopping: AtomicBool,
     verbose: bool,
 }
 
@@ -245,6 +253,8 @@ impl Preview {
             current: Arc::new(RwLock::new(Arc::new(SiteSnapshot::default()))),
             reloader: Arc::new(Reloader::default()),
             builds: AtomicU64::new(0),
+            rebuilds: AtomicU64::new(0),
+            stopping: AtomicBool::new(false),
             verbose: options.verbose,
         });
 
@@ -306,7 +316,9 @@ impl Preview {
     }
 
     fn shutdown(&mut self) {
-        // Dropping the debouncer stops its thread; then the build thread is told to end.
+        // Dropping the debouncer stops its thread; then the build thread is told to end,
+        // and a background check of the site to stop.
+        self.shared.stopping.store(true, Ordering::SeqCst);
         self.watcher.take();
         let _ = self.tx.send(WatchMsg::Stop);
         self.server.unblock();
@@ -373,7 +385,7 @@ fn timings_wanted() -> bool {
 
 /// Rebuilds on every batch of changes until told to stop. Batches that arrive while a
 /// build runs are merged into the next one.
-fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared: &Shared) {
+fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared: &Arc<Shared>) {
     while let Ok(msg) = rx.recv() {
         let mut changed = Vec::new();
         let mut stop = false;
@@ -396,6 +408,8 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
         }
         changed.sort();
         changed.dedup();
+        // Tells the background check of the current site to give way.
+        shared.rebuilds.fetch_add(1, Ordering::SeqCst);
         let started = std::time::Instant::now();
         builder.invalidate(&changed);
         let outcome = builder.build_site();
@@ -412,7 +426,7 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
 
 /// Puts the outcome of a build in place, tells open pages, and reports on the terminal.
 fn publish(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     outcome: Result<GoodBuild, Findings>,
     counts: (usize, usize),
     took: std::time::Duration,
@@ -432,6 +446,8 @@ fn publish(
         ),
     };
     let count = files.len();
+    // A good site rendered on request: check every file of it in the background.
+    let check = report.is_ok().then(|| files.lazy_site()).flatten();
     let next = Arc::new(SiteSnapshot {
         generation,
         files,
@@ -446,6 +462,9 @@ fn publish(
     );
     shared.builds.fetch_add(1, Ordering::SeqCst);
     shared.reloader.broadcast(generation);
+    if let Some(site) = check {
+        prepublish::spawn(shared, site, generation, counts);
+    }
     // The old site may be the last owner of a county's model: freeing it takes tens of
     // milliseconds, which neither the server (it was outside the lock already) nor the
     // next rebuild should wait for.

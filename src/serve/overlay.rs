@@ -15,6 +15,27 @@ const MAX_LISTED: usize = 100;
 /// The overlay HTML for a failed rebuild.
 pub fn overlay_html(findings: &Findings) -> String {
     let errors: Vec<&Finding> = findings.items.iter().filter(|f| f.is_error()).collect();
+    panel(
+        &format!("预览未更新：检查发现 {} 个错误", errors.len()),
+        "下面是上一次成功生成的网站。请按列出的问题修改文件，保存后会自动重新检查并刷新本页。",
+        &errors,
+    )
+}
+
+/// The overlay HTML when the site passed the check but some generated file would
+/// publish what it must not (personal data, active content), found by the preview's
+/// background check of every page: `gongkai build` would refuse to publish it.
+pub fn unpublishable_html(findings: &Findings) -> String {
+    let errors: Vec<&Finding> = findings.items.iter().filter(|f| f.is_error()).collect();
+    panel(
+        &format!("发布前检查：生成的网站有 {} 处不得公开的内容", errors.len()),
+        "预览照常显示，但 gongkai build 会拒绝发布这个网站。请按列出的问题修改文件（多为台账中填入了手机号、身份证号等个人信息），保存后会自动重新检查。",
+        &errors,
+    )
+}
+
+/// The panel: a heading, what to do, and the errors with their file, row and column.
+fn panel(heading: &str, intro: &str, errors: &[&Finding]) -> String {
     let mut html = String::new();
     html.push_str(
         "<aside id=\"gongkai-overlay\" class=\"gongkai-overlay\" role=\"alert\" \
@@ -22,9 +43,9 @@ pub fn overlay_html(findings: &Findings) -> String {
     );
     let _ = write!(
         html,
-        "<h2 id=\"gongkai-overlay-title\">预览未更新：检查发现 {} 个错误</h2>\
-         <p>下面是上一次成功生成的网站。请按列出的问题修改文件，保存后会自动重新检查并刷新本页。</p>",
-        errors.len()
+        "<h2 id=\"gongkai-overlay-title\">{}</h2><p>{}</p>",
+        escape_html(heading),
+        escape_html(intro)
     );
     html.push_str(
         "<table><thead><tr><th scope=\"col\">文件</th><th scope=\"col\">行</th>\
@@ -90,6 +111,21 @@ mod tests {
         assert!(html.contains("2025-13-01"));
         assert!(html.contains("处理办法：请写成 2025-01-31"));
         assert!(!html.contains("不应出现"));
+    }
+
+    #[test]
+    fn unpublishable_says_build_would_refuse() {
+        let mut findings = Findings::default();
+        findings.push(
+            Finding::error("leak-mobile", "页面中有手机号码")
+                .in_file("content/registers/2025-03/执法队.csv")
+                .at_row(5),
+        );
+        let html = unpublishable_html(&findings);
+        assert!(html.contains("生成的网站有 1 处不得公开的内容"));
+        assert!(html.contains("gongkai build 会拒绝发布"));
+        assert!(html.contains("<td>content/registers/2025-03/执法队.csv</td><td>5</td>"));
+        assert!(html.starts_with("<aside id=\"gongkai-overlay\""));
     }
 
     #[test]

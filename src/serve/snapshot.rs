@@ -66,6 +66,14 @@ impl SiteFiles {
         }
     }
 
+    /// The site rendered on request, when it is one.
+    pub fn lazy_site(&self) -> Option<Arc<LazySite>> {
+        match &self.inner {
+            Inner::Eager(_) => None,
+            Inner::Lazy(site) => Some(Arc::clone(site)),
+        }
+    }
+
     /// Number of files (pages and data files planned, for a lazy site).
     pub fn len(&self) -> usize {
         match &self.inner {
