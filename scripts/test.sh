@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of gongkai: the Rust suite (unit, integration, snapshot, fuzz
-# regressions) and the browser suite in headless Chromium. On a fresh Debian machine it
-# first installs what the browser suite needs and is missing: Debian's Chromium (no test
+# regressions) with `cargo test --locked`, then the browser suite in headless Chromium.
+# Before the browser suite, on a fresh Debian machine, it installs what that suite needs
+# and is missing: Debian's Chromium (no test
 # tool ever downloads a browser), Chinese fonts for screenshots, a Java runtime for the
 # Nu HTML Checker, Node.js and the npm packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The Rust suite first: it needs nothing but cargo, so it runs even where installing
+# the browser suite's packages fails.
+echo "== Rust tests"
+cargo test --locked
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -19,9 +25,6 @@ if ((${#need[@]})); then
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
 fi
-
-echo "== Rust tests"
-cargo test --locked
 
 echo "== browser suite"
 node --version
