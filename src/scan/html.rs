@@ -33,13 +33,13 @@ pub(crate) fn ends_with_ignore_case(path: &str, ext: &str) -> bool {
 }
 
 /// Tags that do not separate words: their removal joins the text on both sides.
-const INLINE_TAGS: &[&str] = &[
+pub(super) const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
 ];
 
 /// Characters that render as nothing.
-fn is_invisible(c: char) -> bool {
+pub(super) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
@@ -48,7 +48,7 @@ fn is_invisible(c: char) -> bool {
 
 /// Bytes where text stops being copied as it is: markup, references, and the lead
 /// bytes of the invisible characters (U+00AD `C2`, U+200B–U+2060 `E2`, U+FEFF `EF`).
-static SPECIAL: [bool; 256] = {
+pub(super) static SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
     table[b'<' as usize] = true;
     table[b'&' as usize] = true;
@@ -257,15 +257,15 @@ static NAMES: [(u64, Name); 128] = {
 /// A tag at some position of a page: its name (a range of the bytes it was read from)
 /// and its length up to and including its `>` (or the end of the page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Tag {
-    kind: TagKind,
+pub(super) struct Tag {
+    pub(super) kind: TagKind,
     /// Byte range of the name (ASCII letters and digits after `<` and any `/`).
-    name: (usize, usize),
-    len: usize,
+    pub(super) name: (usize, usize),
+    pub(super) len: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TagKind {
+pub(super) enum TagKind {
     /// `<!-- … -->`.
     Comment,
     /// A `<` that starts no tag (cannot occur in escaped output).
@@ -285,7 +285,7 @@ static TAG_STOP: [bool; 256] = {
 
 /// The tag at the start of `s` (which starts with `<`). Quoted attribute values may
 /// contain `>`.
-fn tag_at(s: &[u8]) -> Tag {
+pub(super) fn tag_at(s: &[u8]) -> Tag {
     if s.starts_with(b"<!--") {
         let len = memchr::memmem::find(s, b"-->").map_or(s.len(), |i| i + 3);
         return Tag {
@@ -335,7 +335,7 @@ fn tag_at(s: &[u8]) -> Tag {
 
 /// The character a reference at the start of `s` (which starts with `&`) stands for,
 /// and its length. Unknown references are kept as a `&`.
-fn reference_at(s: &str) -> (Option<char>, usize) {
+pub(super) fn reference_at(s: &str) -> (Option<char>, usize) {
     // The `;` must come within the next 12 characters.
     let bytes = s.as_bytes();
     let mut end = None;
@@ -383,12 +383,13 @@ fn reference_at(s: &str) -> (Option<char>, usize) {
 /// a reader types somewhere or redirect every link. (A lone `<input>` is allowed: the
 /// default theme's reading-mode switch is a checkbox, and without a form it sends
 /// nothing.)
-const FORBIDDEN_TAGS: &[&str] = &[
+pub(super) const FORBIDDEN_TAGS: &[&str] = &[
     "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
 ];
 
 /// URL schemes that run code or carry a document of their own.
-const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "data:application"];
+pub(super) const FORBIDDEN_SCHEMES: &[&str] =
+    &["javascript:", "vbscript:", "data:text", "data:application"];
 
 /// What could run in a reader's browser, one finding per problem and page. Scripts the
 /// theme ships as files (`<script src="…/assets/x.js">`) are allowed; inline scripts
@@ -479,7 +480,7 @@ impl PageSafety {
 
 /// The first `needle` in `hay`: the next tag is usually a few bytes away, so the first
 /// bytes are looked at one by one before a vector search.
-fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+pub(super) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
     let near = hay.len().min(32);
     match hay[..near].iter().position(|&b| b == needle) {
         Some(i) => Some(i),
@@ -558,12 +559,12 @@ fn starts_with_scheme(value: &str) -> bool {
         .any(|s| head[..n].starts_with(s.as_bytes()))
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(super) fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
 /// `display:none`, `visibility:hidden`, zero font size, or text moved off-screen.
-fn hides_text(style: &str) -> bool {
+pub(super) fn hides_text(style: &str) -> bool {
     let s: String = style.chars().filter(|c| !c.is_whitespace()).collect();
     [
         "display:none",
@@ -729,7 +730,7 @@ impl<'a> Iterator for Attributes<'a> {
 }
 
 /// Attribute values with character references decoded (`&#106;avascript:`).
-fn decode_references(value: &str) -> String {
+pub(super) fn decode_references(value: &str) -> String {
     if !value.contains('&') {
         return value.to_string();
     }

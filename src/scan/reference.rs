@@ -4,12 +4,19 @@
 //! an oracle: unit tests and `examples/scan_bench.rs --compare` check that the single
 //! pass finds exactly what this finds, on fuzz inputs and on every file of real output.
 //!
-//! Never fix a bug here alone: fix `html.rs`, then update this copy in the same commit
-//! so that the comparison keeps meaning "nothing changed but the speed".
+//! The tokenizer (`tag_at`, character references) and the small rules both walks
+//! share (forbidden tags and schemes, hidden styles, invisible characters) are those of
+//! `html.rs`, not copies: what is compared is the two walks against the single pass.
+//! Never fix a bug of the walks here alone: fix `html.rs`, then update this copy in the
+//! same commit so that the comparison keeps meaning "nothing changed but the speed".
 
 use memchr::memchr;
 
-use super::html::{ends_with_ignore_case, is_markup};
+use super::html::{
+    decode_references, ends_with_ignore_case, find_byte, hides_text, is_invisible, is_markup,
+    reference_at, tag_at, truncate, Tag, TagKind, FORBIDDEN_SCHEMES, FORBIDDEN_TAGS, INLINE_TAGS,
+    SPECIAL,
+};
 use super::{is_binary, Leak, LeakKind, Scanner};
 use crate::check::Finding;
 use crate::render::OutputFile;
@@ -58,32 +65,6 @@ pub fn visible_text(bytes: &[u8]) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Tags that do not separate words: their removal joins the text on both sides.
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
-];
-
-/// Characters that render as nothing.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
-}
-
-/// Bytes where text stops being copied as it is: markup, references, and the lead
-/// bytes of the invisible characters (U+00AD `C2`, U+200B–U+2060 `E2`, U+FEFF `EF`).
-static SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'<' as usize] = true;
-    table[b'&' as usize] = true;
-    table[0xC2] = true;
-    table[0xE2] = true;
-    table[0xEF] = true;
-    table
-};
-
 /// [`visible_text`] appended to `out` (a buffer the caller reuses from page to page).
 /// What is appended is always UTF-8.
 pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
@@ -126,26 +107,6 @@ pub fn visible_text_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// A tag at some position of a page: its name (a range of the bytes it was read from)
-/// and its length up to and including its `>` (or the end of the page).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Tag {
-    kind: TagKind,
-    /// Byte range of the name (ASCII letters and digits after `<` and any `/`).
-    name: (usize, usize),
-    len: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TagKind {
-    /// `<!-- … -->`.
-    Comment,
-    /// A `<` that starts no tag (cannot occur in escaped output).
-    Lone,
-    /// An element, a closing tag or a declaration (`<!DOCTYPE …>`, empty name).
-    Element,
-}
-
 impl Tag {
     /// The name as written (not lower-cased); empty for comments and lone `<`.
     fn name<'a>(&self, s: &'a [u8]) -> &'a [u8] {
@@ -168,121 +129,6 @@ impl Tag {
         }
     }
 }
-
-/// Bytes that end a tag or open a quoted value in it.
-static TAG_STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table
-};
-
-/// The tag at the start of `s` (which starts with `<`). Quoted attribute values may
-/// contain `>`.
-fn tag_at(s: &[u8]) -> Tag {
-    if s.starts_with(b"<!--") {
-        let len = memchr::memmem::find(s, b"-->").map_or(s.len(), |i| i + 3);
-        return Tag {
-            kind: TagKind::Comment,
-            name: (0, 0),
-            len,
-        };
-    }
-    let mut body = 1;
-    while s.get(body) == Some(&b'/') {
-        body += 1;
-    }
-    let mut name_end = body;
-    while s.get(name_end).is_some_and(u8::is_ascii_alphanumeric) {
-        name_end += 1;
-    }
-    if name_end == body && s.get(body) != Some(&b'!') {
-        return Tag {
-            kind: TagKind::Lone,
-            name: (0, 0),
-            len: 1,
-        };
-    }
-    // Tags are a few dozen bytes: tight byte loops beat setting up a vector search.
-    let mut i = 1;
-    let len = loop {
-        let Some(at) = s[i..].iter().position(|&b| TAG_STOP[usize::from(b)]) else {
-            break s.len();
-        };
-        i += at;
-        let quote = s[i];
-        if quote == b'>' {
-            break i + 1;
-        }
-        match s[i + 1..].iter().position(|&b| b == quote) {
-            Some(close) => i += close + 2,
-            None => break s.len(),
-        }
-    };
-    Tag {
-        kind: TagKind::Element,
-        name: (body, name_end),
-        len,
-    }
-}
-
-/// The character a reference at the start of `s` (which starts with `&`) stands for,
-/// and its length. Unknown references are kept as a `&`.
-fn reference_at(s: &str) -> (Option<char>, usize) {
-    // The `;` must come within the next 12 characters.
-    let bytes = s.as_bytes();
-    let mut end = None;
-    let mut chars = 0;
-    for (i, &b) in bytes.iter().enumerate().skip(1) {
-        if b & 0xC0 == 0x80 {
-            continue;
-        }
-        chars += 1;
-        if chars > 12 {
-            break;
-        }
-        if b == b';' {
-            end = Some(i);
-            break;
-        }
-    }
-    let Some(end) = end else {
-        return (Some('&'), 1);
-    };
-    let name = &s[1..end];
-    let decoded = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-        u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-    } else if let Some(dec) = name.strip_prefix('#') {
-        dec.parse::<u32>().ok().and_then(char::from_u32)
-    } else {
-        match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" | "ensp" | "emsp" | "thinsp" => Some(' '),
-            "shy" | "zwj" | "zwnj" => Some('\u{200B}'),
-            _ => return (Some('&'), 1),
-        }
-    };
-    match decoded {
-        Some(c) => (Some(c), end + 1),
-        None => (Some('&'), 1),
-    }
-}
-
-/// Elements that must never be in a page: they run code, embed other sites, send what
-/// a reader types somewhere or redirect every link. (A lone `<input>` is allowed: the
-/// default theme's reading-mode switch is a checkbox, and without a form it sends
-/// nothing.)
-const FORBIDDEN_TAGS: &[&str] = &[
-    "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
-];
-
-/// URL schemes that run code or carry a document of their own.
-const FORBIDDEN_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text", "data:application"];
 
 /// What could run in a reader's browser, one finding per problem and page. Scripts the
 /// theme ships as files (`<script src="…/assets/x.js">`) are allowed; inline scripts
@@ -370,16 +216,6 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
     (problems, has_csp)
 }
 
-/// The first `needle` in `hay`: the next tag is usually a few bytes away, so the first
-/// bytes are looked at one by one before a vector search.
-fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    let near = hay.len().min(32);
-    match hay[..near].iter().position(|&b| b == needle) {
-        Some(i) => Some(i),
-        None => memchr(needle, &hay[near..]).map(|i| near + i),
-    }
-}
-
 /// Event handlers, hiding styles and executable URLs in one attribute.
 fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
     let name_bytes = name.as_bytes();
@@ -436,24 +272,6 @@ fn starts_with_scheme(value: &str) -> bool {
     FORBIDDEN_SCHEMES
         .iter()
         .any(|s| head[..n].starts_with(s.as_bytes()))
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
-}
-
-/// `display:none`, `visibility:hidden`, zero font size, or text moved off-screen.
-fn hides_text(style: &str) -> bool {
-    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect();
-    [
-        "display:none",
-        "visibility:hidden",
-        "font-size:0",
-        "opacity:0",
-        "text-indent:-",
-    ]
-    .iter()
-    .any(|p| s.contains(p))
 }
 
 /// The attributes of a tag (`<a href="x" onclick=y>`) as written: names and values
@@ -538,14 +356,6 @@ impl<'a> Iterator for Attributes<'a> {
         }
         Some((name, value))
     }
-}
-
-/// Attribute values with character references decoded (`&#106;avascript:`).
-fn decode_references(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    visible_text(value.as_bytes()).unwrap_or_else(|| value.to_string())
 }
 
 /// The single pass against this oracle: the same leaks (values, offsets, origins) and
