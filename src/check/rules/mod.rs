@@ -425,36 +425,20 @@ mod tests {
         YearMonth::new(y, m).unwrap()
     }
 
+    /// The model's test row, with the dates a closed hazard needs and its place.
     fn record(id: &str, status: Status, file: &str, row: usize) -> HazardRecord {
         HazardRecord {
-            id: id.to_string(),
             title: format!("{id} 的隐患"),
-            unit: "某公司".to_string(),
-            locality: None,
-            sector: None,
-            level: None,
-            source: None,
-            supervised: false,
-            supervisor: None,
-            basis: None,
             found: Some(date(2024, 4, 1)),
-            measures: Some("措施".to_string()),
-            owner: Some("张三".to_string()),
-            funds: Some(1.0),
             deadline: Some(date(2024, 12, 31)),
-            extended: None,
-            plan: Some("预案".to_string()),
-            status,
-            progress: None,
             done: status.is_rectified().then(|| date(2024, 5, 1)),
             closed: (status == Status::Closed).then(|| date(2024, 5, 2)),
             approver: (status == Status::Closed).then(|| "李四".to_string()),
-            notes: None,
             origin: RowOrigin {
                 file: PathBuf::from(file),
                 row,
             },
-            withheld: Vec::new(),
+            ..crate::model::test_record(id, status)
         }
     }
 
