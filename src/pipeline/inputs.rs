@@ -155,6 +155,24 @@ pub(super) struct Slot<T> {
     pub(super) files: usize,
 }
 
+impl<T> Slot<T> {
+    /// What a loader returned (`value`, the number of `files` read, its `findings`),
+    /// read at `stamp`.
+    pub(super) fn new(
+        stamp: Stamp,
+        value: T,
+        findings: crate::check::Findings,
+        files: usize,
+    ) -> Self {
+        Slot {
+            stamp,
+            value,
+            findings: findings.items,
+            files,
+        }
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;

@@ -49,12 +49,7 @@ impl Pipeline {
             .config
             .as_ref()
             .is_some_and(|old| same_config(&old.value, &value) && old.findings == findings.items);
-        self.config = Some(Slot {
-            stamp,
-            value,
-            findings: findings.items,
-            files: 1,
-        });
+        self.config = Some(Slot::new(stamp, value, findings, 1));
         !same
     }
 
@@ -106,12 +101,7 @@ impl Pipeline {
                             && old.value.iter().zip(&value).all(|(a, b)| Arc::ptr_eq(a, b))
                             && old.findings == findings.items
                     });
-                self.registers = Some(Slot {
-                    stamp,
-                    value,
-                    findings: findings.items,
-                    files,
-                });
+                self.registers = Some(Slot::new(stamp, value, findings, files));
                 if same {
                     return false;
                 }
@@ -136,33 +126,18 @@ impl Pipeline {
                         .notices
                         .as_ref()
                         .is_some_and(|old| old.files == files && old.findings == findings.items);
-                self.notices = Some(Slot {
-                    stamp,
-                    value,
-                    findings: findings.items,
-                    files,
-                });
+                self.notices = Some(Slot::new(stamp, value, findings, files));
                 if same {
                     return false;
                 }
             }
             Input::Pages => {
                 let (value, files) = load::notice::load_pages(&root, &mut findings);
-                self.pages = Some(Slot {
-                    stamp,
-                    value,
-                    findings: findings.items,
-                    files,
-                });
+                self.pages = Some(Slot::new(stamp, value, findings, files));
             }
             Input::Tasks => {
                 let (value, files) = load::tasks::load_task_lists(&root, &mut findings);
-                self.tasks = Some(Slot {
-                    stamp,
-                    value,
-                    findings: findings.items,
-                    files,
-                });
+                self.tasks = Some(Slot::new(stamp, value, findings, files));
             }
             Input::Config | Input::Theme => {}
         }
