@@ -498,18 +498,8 @@ fn print_result(
             }
         }
         Err((summary, findings)) => {
-            let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            // Only the errors: notes and warnings do not stop the preview and would bury
-            // them on every save (the summary line still counts them).
-            let errors = Findings {
-                items: findings
-                    .items
-                    .iter()
-                    .filter(|f| f.is_error())
-                    .cloned()
-                    .collect(),
-            };
-            let _ = report::write_text(&mut out, &errors, summary, color);
+            // The summary line still counts the warnings and notes.
+            write_errors(&mut out, findings, summary);
             let _ = writeln!(
                 out,
                 "{what}检查未通过（耗时 {ms} 毫秒）：预览仍显示上一次成功生成的网站，页面上会列出以上错误。改正并保存后会自动重新生成。"
@@ -517,6 +507,21 @@ fn print_result(
         }
     }
     let _ = out.flush();
+}
+
+/// Only the errors of `findings`, as `gongkai check` shows them, then `summary`: notes
+/// and warnings do not stop the preview and would bury the errors on every save.
+fn write_errors(out: &mut io::StdoutLock<'_>, findings: &Findings, summary: &Summary) {
+    let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let errors = Findings {
+        items: findings
+            .items
+            .iter()
+            .filter(|f| f.is_error())
+            .cloned()
+            .collect(),
+    };
+    let _ = report::write_text(out, &errors, summary, color);
 }
 
 fn describe_change(changed: &[PathBuf]) -> String {

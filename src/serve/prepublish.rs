@@ -11,14 +11,14 @@
 //! stops, so a saved edit never waits for it, and it runs on one thread, leaving the
 //! other core to the server.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
 use super::lazy::LazySite;
 use super::snapshot::SiteSnapshot;
 use super::{overlay, Shared};
-use crate::check::report::{self, Summary};
+use crate::check::report::Summary;
 use crate::check::Findings;
 
 /// Starts the check of `site`, published as `generation`; `counts` (input files and
@@ -81,17 +81,15 @@ pub(super) fn spawn(
 fn print(findings: &Findings, counts: (usize, usize)) {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let errors = Findings {
-        items: findings
-            .items
-            .iter()
-            .filter(|f| f.is_error())
-            .cloned()
-            .collect(),
+    let errors = findings.items.iter().filter(|f| f.is_error()).count();
+    let summary = Summary {
+        files: counts.0,
+        rows: counts.1,
+        errors,
+        warnings: 0,
+        notes: 0,
     };
-    let summary = Summary::new(&errors, counts.0, counts.1);
-    let _ = report::write_text(&mut out, &errors, &summary, color);
+    super::write_errors(&mut out, findings, &summary);
     let _ = writeln!(
         out,
         "发布前检查：生成的网站里有以上不得公开的内容，gongkai build 会拒绝发布。预览照常显示，页面上也列出了这些问题；改正并保存后会自动重新检查。"
