@@ -407,10 +407,13 @@ mod tests {
         dir
     }
 
-    fn backdate(path: &Path, secs: u64) {
+    fn set_modified(path: &Path, time: SystemTime) {
         let file = std::fs::File::options().write(true).open(path).unwrap();
-        file.set_modified(SystemTime::now() - Duration::from_secs(secs))
-            .unwrap();
+        file.set_modified(time).unwrap();
+    }
+
+    fn backdate(path: &Path, secs: u64) {
+        set_modified(path, SystemTime::now() - Duration::from_secs(secs));
     }
 
     #[test]
@@ -440,24 +443,14 @@ mod tests {
             .items
             .is_empty());
         std::fs::write(&csv, "编号,名称\n1,b\n").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&csv)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        set_modified(&csv, modified);
         assert!(
             check_content_cached(dir.path(), &mut cache, std::slice::from_ref(&csv))
                 .items
                 .is_empty()
         );
         std::fs::write(&csv, &wide).unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&csv)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        set_modified(&csv, modified);
         let named = check_content_cached(
             dir.path(),
             &mut cache,
