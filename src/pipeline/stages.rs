@@ -183,16 +183,15 @@ impl Pipeline {
         // Nothing personal and no active content may reach the output, in a preview
         // either.
         let scanner = scan::Scanner::new(&checked.disclosure);
-        let problems: Mutex<(Vec<scan::Leak>, Vec<Finding>)> = Mutex::default();
+        let problems: Mutex<scan::Problems> = Mutex::default();
         let scan_nanos = AtomicU64::new(0);
         let streamed = plan.stream(|file: OutputFile| {
             let scan_start = Instant::now();
             let check = scanner.check_file(&file);
             scan_nanos.fetch_add(scan_start.elapsed().as_nanos() as u64, Ordering::Relaxed);
             let mut problems = problems.lock().unwrap_or_else(PoisonError::into_inner);
-            problems.0.extend(check.leaks);
-            problems.1.extend(check.active);
-            if !problems.0.is_empty() || !problems.1.is_empty() {
+            problems.add(check);
+            if !problems.is_empty() {
                 return Ok(());
             }
             drop(problems);
@@ -211,14 +210,11 @@ impl Pipeline {
                 .with_help("请检查输出文件夹所在磁盘的空间和写入权限后重新生成。")]));
             }
         }
-        let (mut leaks, active) = problems
+        let problems = problems
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        if !leaks.is_empty() || !active.is_empty() {
-            leaks.sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
-            let mut extra = scan::leak_findings(&leaks);
-            extra.extend(active);
-            return Err(failed(extra));
+        if !problems.is_empty() {
+            return Err(failed(problems.into_findings()));
         }
         Ok(Streamed {
             findings: checked.findings.clone(),

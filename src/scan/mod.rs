@@ -93,6 +93,42 @@ impl FileCheck {
     }
 }
 
+/// What the checks of many files found, gathered into the findings a build reports.
+#[derive(Debug, Default)]
+pub struct Problems {
+    leaks: Vec<Leak>,
+    other: Vec<Finding>,
+}
+
+impl Problems {
+    /// Adds the check of one file.
+    pub fn add(&mut self, check: FileCheck) {
+        self.leaks.extend(check.leaks);
+        self.other.extend(check.active);
+    }
+
+    /// Adds a finding that keeps the site from being published (a page that could not
+    /// be rendered).
+    pub fn push(&mut self, finding: Finding) {
+        self.other.push(finding);
+    }
+
+    /// Nothing found so far.
+    pub fn is_empty(&self) -> bool {
+        self.leaks.is_empty() && self.other.is_empty()
+    }
+
+    /// One finding per leaked value ([`leak_findings`], naming the first output files
+    /// in path order whatever order the files were checked in), then the others.
+    pub fn into_findings(mut self) -> Vec<Finding> {
+        self.leaks
+            .sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
+        let mut findings = leak_findings(&self.leaks);
+        findings.extend(self.other);
+        findings
+    }
+}
+
 /// The scanner for one site: what is private, what is public, and where values came
 /// from. Build it once per build; it is `Sync`, files are scanned in parallel.
 #[derive(Debug, Clone)]

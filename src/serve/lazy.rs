@@ -176,48 +176,38 @@ impl LazySite {
             return Some(Arc::clone(done));
         }
         let plan = self.plan();
-        let mut leaks = Vec::new();
-        let mut other = Vec::new();
+        let mut problems = scan::Problems::default();
         for job in plan.pages() {
             if !keep_going() {
                 return None;
             }
             match plan.render(job) {
-                Ok(file) => self.scan_into(&file, &mut leaks, &mut other),
-                Err(err) => other.push(render_failed(&err)),
+                Ok(file) => problems.add(self.scanner.check_file(&file)),
+                Err(err) => problems.push(render_failed(&err)),
             }
         }
         match plan.files() {
             Ok(files) => files
                 .iter()
-                .for_each(|file| self.scan_into(file, &mut leaks, &mut other)),
-            Err(err) => other.push(render_failed(&err)),
+                .for_each(|file| problems.add(self.scanner.check_file(file))),
+            Err(err) => problems.push(render_failed(&err)),
         }
         match plan.search_index() {
             Ok(files) => files
                 .iter()
-                .for_each(|file| self.scan_into(file, &mut leaks, &mut other)),
-            Err(err) => other.push(render_failed(&err)),
+                .for_each(|file| problems.add(self.scanner.check_file(file))),
+            Err(err) => problems.push(render_failed(&err)),
         }
         if !keep_going() {
             return None;
         }
-        // As a build reports them (`pipeline::stages`).
-        leaks.sort_by(|a, b| (&a.output, a.offset).cmp(&(&b.output, b.offset)));
-        let mut findings = Findings::default();
-        findings.extend(scan::leak_findings(&leaks));
-        findings.extend(other);
+        let mut findings = Findings {
+            items: problems.into_findings(),
+        };
         findings.sort();
         let findings = Arc::new(findings);
         let _ = self.unpublishable.set(Arc::clone(&findings));
         Some(findings)
-    }
-
-    /// Adds what the scan of `file` finds to `leaks` and `other`.
-    fn scan_into(&self, file: &OutputFile, leaks: &mut Vec<scan::Leak>, other: &mut Vec<Finding>) {
-        let check = self.scanner.check_file(file);
-        leaks.extend(check.leaks);
-        other.extend(check.active);
     }
 
     /// Scans one file as a build does.
@@ -226,9 +216,11 @@ impl LazySite {
         if check.is_clean() {
             return Served::File(Arc::new(file.bytes));
         }
-        let mut findings = Findings::default();
-        findings.extend(scan::leak_findings(&check.leaks));
-        findings.extend(check.active);
+        let mut problems = scan::Problems::default();
+        problems.add(check);
+        let mut findings = Findings {
+            items: problems.into_findings(),
+        };
         findings.sort();
         Served::Refused(Arc::new(findings))
     }
