@@ -17,7 +17,7 @@ pub const DEFAULT_PRIVATE_COLUMNS: &[&str] = &["举报人", "举报人电话", "
 pub const PRIVATE_HEADER_FRAGMENTS: &[&str] = &["举报人", "身份证"];
 
 /// The whole of `site.toml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SiteConfig {
     /// Site title, e.g. 南庄镇安全生产信息公开.
     pub title: String,
@@ -45,7 +45,7 @@ pub struct SiteConfig {
 }
 
 /// `[publish]`: what the leak scanner lets through.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct PublishSettings {
     /// Numbers and values that look personal but are public (an office's mobile duty
     /// phone, a published unit's account number). Numbers are compared by their digits,
@@ -55,7 +55,7 @@ pub struct PublishSettings {
 }
 
 /// `[hotline]`: how residents report a hazard.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Hotline {
     #[serde(default)]
     pub phones: Vec<Phone>,
@@ -71,14 +71,14 @@ pub struct Hotline {
 }
 
 /// One reporting phone number.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Phone {
     pub label: String,
     pub number: String,
 }
 
 /// `[register]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct RegisterSettings {
     /// Column headers never published, in addition to the defaults.
     #[serde(default)]

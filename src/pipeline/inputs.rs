@@ -80,16 +80,9 @@ pub fn is_editor_litter(name: &str) -> bool {
             .any(|ext| lower.ends_with(ext))
 }
 
-/// True when two loads of `site.toml` gave the same settings, every field compared
-/// (through their serialized form: the settings have no field left out of it).
+/// True when two loads of `site.toml` gave the same settings (and neither failed).
 pub(super) fn same_config(a: &Option<SiteConfig>, b: &Option<SiteConfig>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => match (serde_json::to_string(a), serde_json::to_string(b)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        },
-        _ => false,
-    }
+    matches!((a, b), (Some(a), Some(b)) if a == b)
 }
 
 /// A file modified less than this long before a stamp was taken may be modified again
