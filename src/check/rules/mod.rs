@@ -136,6 +136,13 @@ pub fn check_parts_cached(
     *cache = next;
 }
 
+/// The one-row rules over every row of `file`.
+fn check_rows(file: &RegisterFile, month: YearMonth, due: NaiveDate, findings: &mut Findings) {
+    for record in &file.records {
+        check_row(record, month, due, findings);
+    }
+}
+
 type RowCacheParts<'c, 'a> = (
     &'c FxHashMap<usize, &'a Arc<RegisterFile>>,
     &'c mut RowFindings,
@@ -155,24 +162,18 @@ fn check_all(
         for &file in &month.files {
             let key = std::ptr::from_ref(file) as usize;
             let Some((shared, old, next)) = cache.as_mut() else {
-                for record in &file.records {
-                    check_row(record, month.month, due, findings);
-                }
+                check_rows(file, month.month, due, findings);
                 continue;
             };
             let Some(&arc) = shared.get(&key) else {
-                for record in &file.records {
-                    check_row(record, month.month, due, findings);
-                }
+                check_rows(file, month.month, due, findings);
                 continue;
             };
             let rows = match old.by_file.remove(&key) {
                 Some((kept, kept_due, rows)) if Arc::ptr_eq(&kept, arc) && kept_due == due => rows,
                 _ => {
                     let mut rows = Findings::default();
-                    for record in &file.records {
-                        check_row(record, month.month, due, &mut rows);
-                    }
+                    check_rows(file, month.month, due, &mut rows);
                     rows.items
                 }
             };
