@@ -2,9 +2,9 @@
 # Runs every test of gongkai: the Rust suite (unit, integration, snapshot, fuzz
 # regressions) with `cargo test --locked`, then the browser suite in headless Chromium.
 # Before the browser suite, on a fresh Debian machine, it installs what that suite needs
-# and is missing: Debian's Chromium (no test
-# tool ever downloads a browser), Chinese fonts for screenshots, a Java runtime for the
-# Nu HTML Checker, Node.js and the npm packages of package-lock.json.
+# and is missing: Debian's Chromium (no test tool ever downloads a browser), Chinese
+# fonts for screenshots, a Java runtime for the Nu HTML Checker, Node.js and the npm
+# packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
