@@ -155,7 +155,7 @@ fn main() {
         let mut records: Vec<HazardRecord> = site
             .months
             .iter()
-            .flat_map(|m| m.entries.iter().map(|e| e.record.clone()))
+            .flat_map(|m| m.entries.iter().map(|e| HazardRecord::clone(&e.record)))
             .collect();
         let n = records.len().max(1);
         for i in 0..args.private {

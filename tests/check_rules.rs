@@ -92,7 +92,7 @@ fn file(month: YearMonth, name: &str, records: Vec<HazardRecord>) -> RegisterFil
         header_row: 2,
         data_rows: records.len(),
         unpublished_columns: Vec::new(),
-        records,
+        records: records.into_iter().map(std::sync::Arc::new).collect(),
     }
 }
 

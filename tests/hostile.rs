@@ -682,7 +682,7 @@ fn scan_speed() {
         records.extend(file.unwrap().records);
         let _ = &mut findings;
     }
-    let refs: Vec<&gongkai::hazard::HazardRecord> = records.iter().collect();
+    let refs: Vec<&gongkai::hazard::HazardRecord> = records.iter().map(|r| &**r).collect();
     let start = Instant::now();
     let scanner = gongkai::scan::Scanner::from_parts(&config, &refs, &[], &[], &[]);
     let built = start.elapsed();

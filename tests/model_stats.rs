@@ -132,7 +132,7 @@ fn file(month: YearMonth, name: &str, rows: Vec<R>) -> RegisterFile {
         header_row: 2,
         data_rows: records.len(),
         unpublished_columns: vec!["举报人".to_string()],
-        records,
+        records: records.into_iter().map(std::sync::Arc::new).collect(),
     }
 }
 

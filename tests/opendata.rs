@@ -79,7 +79,7 @@ fn fixture() -> Fixture {
             r.month.to_string() == "2025-03" && r.path.to_string_lossy().ends_with("执法队.csv")
         })
         .expect("March 执法队 register");
-    let record = &mut march.records[0];
+    let record = std::sync::Arc::make_mut(&mut march.records[0]);
     record.notes = Some("\t=1+1".to_string());
     record.basis = Some("\r@SUM(A1:A9)".to_string());
     record.supervisor = Some("+县应急管理局".to_string());

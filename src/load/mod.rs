@@ -16,6 +16,7 @@ pub mod text;
 pub mod values;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -44,7 +45,9 @@ pub struct RegisterFile {
     pub unpublished_columns: Vec<String>,
     /// The hazards, in file order. A row with a bad cell is kept (the bad field left empty,
     /// the error reported) so cross-month rules see it; only rows without 编号 are left out.
-    pub records: Vec<HazardRecord>,
+    /// Each record is shared (`Arc`) with the model built from it, so a preview that
+    /// keeps its inputs between rebuilds holds the rows once.
+    pub records: Vec<Arc<HazardRecord>>,
 }
 
 /// Everything read from a site folder.

@@ -7,6 +7,7 @@
 //! any thread.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -247,7 +248,7 @@ pub fn read_register(
         }
         data_rows += 1;
         if let Some(record) = reader.record(row) {
-            records.push(record);
+            records.push(Arc::new(record));
         }
     }
     let file = RegisterFile {

@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -135,7 +136,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// A record with its derived facts as of `due`.
-fn entry(record: HazardRecord, due: NaiveDate, previous: &PreviousIndex<'_>) -> HazardEntry {
+fn entry(record: Arc<HazardRecord>, due: NaiveDate, previous: &PreviousIndex<'_>) -> HazardEntry {
     let effective_deadline = record.effective_deadline();
     let open = record.status.is_open();
     let (overdue_days, days_left) = match effective_deadline {
@@ -228,7 +229,7 @@ mod tests {
             test_record("NZ-1", Status::NotStarted),
         ]
         .into_iter()
-        .map(|r| entry(r, due, &none))
+        .map(|r| entry(r.into(), due, &none))
         .collect();
         sort_by_id(&mut entries);
         let ids: Vec<(&str, usize)> = entries
@@ -261,7 +262,7 @@ mod tests {
         let mut late = test_record("A", Status::NotStarted);
         late.found = Some(date(2024, 5, 28));
         late.deadline = Some(date(2024, 5, 25));
-        let e = entry(late, due, &none);
+        let e = entry(late.into(), due, &none);
         assert_eq!(
             (e.days_open, e.overdue_days, e.days_left),
             (Some(0), None, Some(0))
@@ -270,7 +271,7 @@ mod tests {
         // No deadline: neither overdue nor days left; 时限 missing from 五到位.
         let mut open = test_record("B", Status::InProgress);
         open.found = Some(date(2024, 5, 1));
-        let e = entry(open, due, &none);
+        let e = entry(open.into(), due, &none);
         assert_eq!(
             (e.days_open, e.overdue_days, e.days_left),
             (Some(24), None, None)
@@ -281,7 +282,7 @@ mod tests {
         closed.found = Some(date(2024, 5, 1));
         closed.deadline = Some(date(2024, 5, 2));
         closed.closed = Some(date(2024, 5, 11));
-        let e = entry(closed, due, &none);
+        let e = entry(closed.into(), due, &none);
         assert_eq!(
             (e.days_open, e.overdue_days, e.days_left),
             (Some(10), None, None)

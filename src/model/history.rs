@@ -156,9 +156,9 @@ mod tests {
     #[test]
     fn history_has_a_point_per_listed_month() {
         let mut may = test_entry("A", Status::InProgress, false);
-        may.record.progress = Some("已订购设备".to_string());
+        std::sync::Arc::make_mut(&mut may.record).progress = Some("已订购设备".to_string());
         let mut june = test_entry("A", Status::Rectified, false);
-        june.record.done = NaiveDate::from_ymd_opt(2024, 6, 3);
+        std::sync::Arc::make_mut(&mut june.record).done = NaiveDate::from_ymd_opt(2024, 6, 3);
         let months = vec![
             report(5, vec![may, test_entry("B", Status::Closed, false)]),
             report(6, vec![june]),

@@ -12,6 +12,7 @@ pub use build::{build, compare_ids};
 pub use stats::{SUPERVISED_LABEL, UNFILLED};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -63,7 +64,8 @@ pub struct RegisterFileInfo {
 /// A hazard as listed in one month, with what follows from it as of the month's due day.
 #[derive(Debug, Clone, Serialize)]
 pub struct HazardEntry {
-    pub record: HazardRecord,
+    /// The row as read, shared with the register file it came from.
+    pub record: Arc<HazardRecord>,
     /// The deadline that counts (extension if any).
     pub effective_deadline: Option<NaiveDate>,
     /// Open and past its effective deadline at the due day: how many days.
@@ -269,7 +271,7 @@ pub(crate) fn test_record(id: &str, status: Status) -> HazardRecord {
 #[cfg(test)]
 pub(crate) fn test_entry(id: &str, status: Status, overdue: bool) -> HazardEntry {
     HazardEntry {
-        record: test_record(id, status),
+        record: test_record(id, status).into(),
         effective_deadline: None,
         overdue_days: overdue.then_some(1),
         days_left: None,

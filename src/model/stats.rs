@@ -249,8 +249,8 @@ mod tests {
 
     fn entry(id: &str, status: Status, source: Option<Source>, supervised: bool) -> HazardEntry {
         let mut e = test_entry(id, status, false);
-        e.record.source = source;
-        e.record.supervised = supervised;
+        std::sync::Arc::make_mut(&mut e.record).source = source;
+        std::sync::Arc::make_mut(&mut e.record).supervised = supervised;
         e
     }
 
@@ -319,9 +319,9 @@ mod tests {
     #[test]
     fn groups_blank_names_as_unfilled_and_list_them_last() {
         let mut a = test_entry("A", Status::NotStarted, true);
-        a.record.locality = Some(" ".to_string());
+        std::sync::Arc::make_mut(&mut a.record).locality = Some(" ".to_string());
         let mut b = test_entry("B", Status::Closed, false);
-        b.record.locality = Some("东庄村".to_string());
+        std::sync::Arc::make_mut(&mut b.record).locality = Some("东庄村".to_string());
         let c = test_entry("C", Status::Rectified, false);
         let entries = vec![a, b, c];
         let stats = month_stats(&entries, &Cumulative::default());

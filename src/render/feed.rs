@@ -288,7 +288,7 @@ pub(crate) mod test_site {
             header_row: 2,
             data_rows: records.len(),
             unpublished_columns: vec!["举报人".to_string()],
-            records,
+            records: records.into_iter().map(std::sync::Arc::new).collect(),
         };
         let april = YearMonth::new(2024, 4).unwrap();
         let may = YearMonth::new(2024, 5).unwrap();

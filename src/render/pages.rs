@@ -26,6 +26,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -201,7 +202,7 @@ pub struct SiteContext<'a> {
     latest: Option<MonthSummary>,
     /// Each hazard's entry in the latest month it is listed in, by id (the model's
     /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
-    latest_entries: HashMap<&'a str, &'a HazardEntry>,
+    latest_entries: FxHashMap<&'a str, &'a HazardEntry>,
     /// The part of the context that is the same for every page with one root prefix
     /// and section (site, navigation, hotline, footer, latest month, and the header
     /// and footer rendered from it), made once by [`SiteContext::prepare`] and cloned
@@ -237,7 +238,8 @@ impl<'a> SiteContext<'a> {
                 href: String::new(),
             })
             .collect();
-        let mut latest_entries = HashMap::with_capacity(site.hazards.len());
+        let mut latest_entries =
+            FxHashMap::with_capacity_and_hasher(site.hazards.len(), Default::default());
         for month in &site.months {
             // Later months overwrite earlier ones, leaving each hazard's latest entry.
             for entry in &month.entries {

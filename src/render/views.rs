@@ -600,8 +600,8 @@ mod tests {
     #[test]
     fn views_link_relative_to_their_page() {
         let mut entry = crate::model::test_entry("NZ 1", Status::InProgress, true);
-        entry.record.locality = Some("东庄村".into());
-        entry.record.sector = None;
+        std::sync::Arc::make_mut(&mut entry.record).locality = Some("东庄村".into());
+        std::sync::Arc::make_mut(&mut entry.record).sector = None;
         let view = HazardView::new(&entry, "../../");
         assert_eq!(view.path, "hazards/NZ-1.html");
         assert_eq!(view.href, "../../hazards/NZ-1.html");

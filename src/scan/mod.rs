@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::check::{Finding, Findings};
 use crate::config::{SiteConfig, CONFIG_FILE};
@@ -148,7 +149,7 @@ impl Scanner {
         let records: Vec<&HazardRecord> = site
             .months
             .iter()
-            .flat_map(|m| m.entries.iter().map(|e| &e.record))
+            .flat_map(|m| m.entries.iter().map(|e| &*e.record))
             .collect();
         Scanner::from_parts(
             &site.config,
@@ -168,9 +169,10 @@ impl Scanner {
         tasks: &[TaskList],
     ) -> Scanner {
         let mut builder = Builder::new(config);
-        for record in records {
+        for &record in records {
             builder.add_record(record);
         }
+        builder.note_published_names(records);
         for record in records {
             builder.add_withheld(record);
         }
@@ -345,8 +347,9 @@ struct Builder<'a> {
     number_origins: HashMap<String, usize>,
     /// Values published in their own right in identifying columns (编号, 单位, 村,
     /// 行业, 督办单位, 责任人, 审核人): an unpublished column repeating one of them
-    /// (a 检查单位 column equal to the unit) is no leak.
-    published_names: HashSet<String>,
+    /// (a 检查单位 column equal to the unit) is no leak. Only those equal to some
+    /// unpublished value are kept ([`Builder::note_published_names`]).
+    published_names: FxHashSet<&'a str>,
     private: Vec<PrivateValue>,
     allowed_values: HashSet<String>,
 }
@@ -358,7 +361,7 @@ impl<'a> Builder<'a> {
             origins: Vec::new(),
             origin_index: HashMap::new(),
             number_origins: HashMap::new(),
-            published_names: HashSet::new(),
+            published_names: FxHashSet::default(),
             private: Vec::new(),
             allowed_values: config
                 .publish
@@ -422,7 +425,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add_record(&mut self, record: &HazardRecord) {
+    fn add_record(&mut self, record: &'a HazardRecord) {
         let fields: [(&str, Option<&str>); 13] = [
             ("编号", Some(record.id.as_str())),
             ("隐患名称", Some(record.title.as_str())),
@@ -441,11 +444,40 @@ impl<'a> Builder<'a> {
         for (column, text) in fields {
             let Some(text) = text else { continue };
             self.trace_cell(text, record, column);
-            if matches!(
-                column,
-                "编号" | "单位名称" | "所在村" | "行业领域" | "督办单位" | "责任人" | "销号审核人"
-            ) {
-                self.published_names.insert(text.trim().to_string());
+        }
+    }
+
+    /// Fills `published_names` with the identifying values (编号, 单位, 村, 行业,
+    /// 督办单位, 责任人, 审核人) that some unpublished cell repeats: only those matter
+    /// to [`Builder::add_withheld`]. Collecting the withheld values first keeps the set
+    /// small: a province has millions of identifying cells and few, if any, withheld
+    /// values.
+    fn note_published_names(&mut self, records: &[&'a HazardRecord]) {
+        let withheld: FxHashSet<&str> = records
+            .iter()
+            .flat_map(|r| r.withheld.iter().map(|v| v.trim()))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if withheld.is_empty() {
+            return;
+        }
+        for record in records {
+            for name in [
+                Some(record.id.as_str()),
+                Some(record.unit.as_str()),
+                record.locality.as_deref(),
+                record.sector.as_deref(),
+                record.supervisor.as_deref(),
+                record.owner.as_deref(),
+                record.approver.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let name = name.trim();
+                if withheld.contains(name) {
+                    self.published_names.insert(name);
+                }
             }
         }
     }

@@ -451,7 +451,7 @@ mod tests {
             header_row: 1,
             data_rows: records.len(),
             unpublished_columns: Vec::new(),
-            records,
+            records: records.into_iter().map(std::sync::Arc::new).collect(),
         }
     }
 

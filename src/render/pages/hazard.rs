@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -158,7 +159,7 @@ impl Kind {
             Kind::Sector => "行业领域",
         }
     }
-    fn key(self, record: &HazardRecord) -> String {
+    fn key(self, record: &HazardRecord) -> &str {
         let value = match self {
             Kind::Village => record.locality.as_deref(),
             Kind::Sector => record.sector.as_deref(),
@@ -167,7 +168,6 @@ impl Kind {
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .unwrap_or(UNFILLED)
-            .to_string()
     }
 }
 
@@ -194,7 +194,7 @@ fn group_pages<'a>(
     stats: &'a [GroupStats],
 ) -> Vec<PageJob<'a>> {
     let site = ctx.site;
-    let mut groups: BTreeMap<String, Vec<(&'a HazardHistory, &'a HazardEntry)>> = BTreeMap::new();
+    let mut groups: BTreeMap<&'a str, Vec<(&'a HazardHistory, &'a HazardEntry)>> = BTreeMap::new();
     for history in histories {
         if let Some(entry) = ctx.latest_entry(&history.id) {
             groups
@@ -203,6 +203,10 @@ fn group_pages<'a>(
                 .push((history, entry));
         }
     }
+    // A province has thousands of villages: figures found by name, not by a search
+    // through all of them for each.
+    let figures_by_name: FxHashMap<&str, &'a GroupStats> =
+        stats.iter().map(|g| (g.name.as_str(), g)).collect();
     let latest_label = site.latest().map(|m| m.month.to_chinese());
     let mut summaries = Vec::with_capacity(groups.len());
     let mut jobs = Vec::with_capacity(groups.len() + 1);
@@ -211,9 +215,9 @@ fn group_pages<'a>(
         let members: std::sync::Arc<Vec<&'a HazardHistory>> =
             std::sync::Arc::new(members.into_iter().map(|(h, _)| h).collect());
         let path = kind.path(&name);
-        let figures = stats.iter().find(|g| g.name == name);
+        let figures = figures_by_name.get(name).copied();
         summaries.push(GroupSummary {
-            name: name.clone(),
+            name: name.to_string(),
             path: path.clone(),
             ever: members.len(),
             latest: figures.map(|g| GroupView::new(g, None)),
@@ -226,7 +230,7 @@ fn group_pages<'a>(
             } else {
                 format!("{}「{name}」的第 {n} 页", kind.noun())
             };
-            let (first, name, members) = (path.clone(), name.clone(), members.clone());
+            let (first, name, members) = (path.clone(), name.to_string(), members.clone());
             let latest_label = latest_label.clone();
             jobs.push(PageJob::lazy(
                 page_path.clone(),

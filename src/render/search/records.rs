@@ -388,8 +388,8 @@ mod tests {
         let mut disclosure = site("");
         for month in &mut disclosure.months {
             for entry in &mut month.entries {
-                entry.record.locality = None;
-                entry.record.sector = Some("  ".to_string());
+                std::sync::Arc::make_mut(&mut entry.record).locality = None;
+                std::sync::Arc::make_mut(&mut entry.record).sector = Some("  ".to_string());
             }
         }
         let all = records(&disclosure);
