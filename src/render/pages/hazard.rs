@@ -214,7 +214,7 @@ fn group_pages<'a>(
         members.sort_by(|a, b| open_first(a.1, b.1));
         let members: std::sync::Arc<Vec<&'a HazardHistory>> =
             std::sync::Arc::new(members.into_iter().map(|(h, _)| h).collect());
-        let path = kind.path(&name);
+        let path = kind.path(name);
         let figures = figures_by_name.get(name).copied();
         summaries.push(GroupSummary {
             name: name.to_string(),
