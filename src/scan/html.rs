@@ -489,7 +489,7 @@ pub(super) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// Event handlers, hiding styles and executable URLs in one attribute.
-fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
+pub(super) fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
     let name_bytes = name.as_bytes();
     if name_bytes.len() > 2 && name_bytes[..2].eq_ignore_ascii_case(b"on") {
         problems.push(format!("事件处理属性 {}", name.to_ascii_lowercase()));
@@ -740,6 +740,37 @@ pub(super) fn decode_references(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-byte shortcut and the 16-byte head of [`starts_with_scheme`] say what
+    /// the plain definition says: whitespace removed, lower-cased, a forbidden prefix.
+    #[test]
+    fn starts_with_scheme_agrees_with_the_plain_definition() {
+        let plain = |v: &str| {
+            let squeezed: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+            let lowered = squeezed.to_ascii_lowercase();
+            FORBIDDEN_SCHEMES.iter().any(|s| lowered.starts_with(s))
+        };
+        for value in [
+            "",
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "\u{3000}java\tscript:x",
+            "j a v a s c r i p t :",
+            "vbscript:msgbox",
+            "data:text/html,x",
+            "DATA:image/png",
+            "dat",
+            "../months/2024-05/index.html",
+            "#main",
+            "https://example.gov.cn/",
+            "甲javascript:",
+            "\u{00A0}javascript:",
+            "jav\u{200B}ascript:",
+            "badge badge--closed",
+        ] {
+            assert_eq!(starts_with_scheme(value), plain(value), "{value:?}");
+        }
+    }
 
     fn page(body: &str) -> OutputFile {
         OutputFile {

@@ -5,17 +5,17 @@
 //! pass finds exactly what this finds, on fuzz inputs and on every file of real output.
 //!
 //! The tokenizer (`tag_at`, character references) and the small rules both walks
-//! share (forbidden tags and schemes, hidden styles, invisible characters) are those of
-//! `html.rs`, not copies: what is compared is the two walks against the single pass.
+//! share (forbidden tags, the check of one attribute, invisible characters) are those
+//! of `html.rs`, not copies: what is compared is the two walks, and the plain splitting
+//! of a tag into attributes, against the single pass.
 //! Never fix a bug of the walks here alone: fix `html.rs`, then update this copy in the
 //! same commit so that the comparison keeps meaning "nothing changed but the speed".
 
 use memchr::memchr;
 
 use super::html::{
-    decode_references, ends_with_ignore_case, find_byte, hides_text, is_invisible, is_markup,
-    reference_at, tag_at, truncate, Tag, TagKind, FORBIDDEN_SCHEMES, FORBIDDEN_TAGS, INLINE_TAGS,
-    SPECIAL,
+    attribute_problems, ends_with_ignore_case, find_byte, is_invisible, is_markup, reference_at,
+    tag_at, Tag, TagKind, FORBIDDEN_TAGS, INLINE_TAGS, SPECIAL,
 };
 use super::{is_binary, Leak, LeakKind, Scanner};
 use crate::check::Finding;
@@ -214,64 +214,6 @@ fn page_problems(text: &str) -> (Vec<String>, bool) {
         pos = start + tag.len.max(1);
     }
     (problems, has_csp)
-}
-
-/// Event handlers, hiding styles and executable URLs in one attribute.
-fn attribute_problems(name: &str, value: &str, problems: &mut Vec<String>) {
-    let name_bytes = name.as_bytes();
-    if name_bytes.len() > 2 && name_bytes[..2].eq_ignore_ascii_case(b"on") {
-        problems.push(format!("事件处理属性 {}", name.to_ascii_lowercase()));
-    }
-    // Values are compared lower-cased, with character references decoded. Both
-    // orders: decoding first catches `&#74;avascript:` (a capital J), lower-casing
-    // first catches references written in the wrong case.
-    let decoded = || decode_references(&value.to_ascii_lowercase());
-    if name.eq_ignore_ascii_case("style") && hides_text(&decoded()) {
-        problems.push("隐藏文字的内联样式".to_string());
-    }
-    if value.contains('&') || starts_with_scheme(value) {
-        let squeeze = |v: String| -> String { v.chars().filter(|c| !c.is_whitespace()).collect() };
-        let lowered_first = squeeze(decoded());
-        let decoded_first = squeeze(decode_references(value).to_lowercase());
-        let value = if FORBIDDEN_SCHEMES
-            .iter()
-            .any(|s| decoded_first.starts_with(s))
-        {
-            decoded_first
-        } else {
-            lowered_first
-        };
-        if FORBIDDEN_SCHEMES.iter().any(|s| value.starts_with(s)) {
-            problems.push(format!(
-                "可执行的链接 {}=\"{}…\"",
-                name.to_ascii_lowercase(),
-                truncate(&value, 16)
-            ));
-        }
-    }
-}
-
-/// A value without references starts with a forbidden scheme (whitespace ignored, any
-/// case), checked without allocating: the longest scheme is 16 bytes.
-fn starts_with_scheme(value: &str) -> bool {
-    let mut head = [0u8; 16];
-    let mut n = 0;
-    for c in value.chars().filter(|c| !c.is_whitespace()) {
-        let mut buf = [0; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            if n == head.len() {
-                break;
-            }
-            head[n] = b.to_ascii_lowercase();
-            n += 1;
-        }
-        if n == head.len() {
-            break;
-        }
-    }
-    FORBIDDEN_SCHEMES
-        .iter()
-        .any(|s| head[..n].starts_with(s.as_bytes()))
 }
 
 /// The attributes of a tag (`<a href="x" onclick=y>`) as written: names and values
