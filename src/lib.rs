@@ -24,3 +24,6 @@ pub mod render;
 pub mod scan;
 pub mod serve;
 pub mod write;
+
+#[cfg(test)]
+mod test_files;

@@ -399,21 +399,13 @@ pub fn refused_paths(root: &Path, findings: &Findings) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_files::{backdate, set_modified};
 
     fn site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content/registers/2024-05")).unwrap();
         std::fs::create_dir_all(dir.path().join("content/notices")).unwrap();
         dir
-    }
-
-    fn set_modified(path: &Path, time: SystemTime) {
-        let file = std::fs::File::options().write(true).open(path).unwrap();
-        file.set_modified(time).unwrap();
-    }
-
-    fn backdate(path: &Path, secs: u64) {
-        set_modified(path, SystemTime::now() - Duration::from_secs(secs));
     }
 
     #[test]

@@ -167,8 +167,9 @@ impl<T> Slot<T> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
+    use crate::test_files::backdate;
 
     #[test]
     fn input_of_path() {
@@ -217,12 +218,6 @@ pub(super) mod tests {
         for name in ["甲村.csv", "通知.md", "site.toml", "4913.csv", "base.html"] {
             assert!(!is_editor_litter(name), "{name}");
         }
-    }
-
-    pub(crate) fn backdate(path: &Path, secs: u64) {
-        let file = std::fs::File::options().write(true).open(path).unwrap();
-        file.set_modified(SystemTime::now() - Duration::from_secs(secs))
-            .unwrap();
     }
 
     #[test]

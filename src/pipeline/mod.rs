@@ -391,8 +391,8 @@ pub fn build_once_into(
 
 #[cfg(test)]
 mod tests {
-    use super::inputs::tests::backdate;
     use super::*;
+    use crate::test_files::{backdate, set_modified};
     use walkdir::WalkDir;
 
     #[test]
@@ -482,12 +482,7 @@ mod tests {
         let changed = text.replacen("已责令整改", "已责令整治", 1);
         assert_eq!(changed.len(), text.len());
         std::fs::write(&edited, &changed).unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&edited)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        set_modified(&edited, modified);
         let built = pipeline.run().expect("edited fixture builds");
         assert!(built
             .files
