@@ -46,8 +46,8 @@ pub fn build(site: LoadedSite) -> Disclosure {
             let previous_index = history::index(previous);
             let previous_entries = previous.map(|p| p.entries.as_slice()).unwrap_or(&[]);
             let files_info = files.iter().map(file_info).collect();
-            // Sized up front: a month is thousands of entries of several hundred bytes,
-            // and growing the vector by doubling would copy them all again and again.
+            // Sized up front: a month is tens of thousands of entries, and growing the
+            // vector by doubling would copy them all again and again.
             let mut entries: Vec<HazardEntry> =
                 Vec::with_capacity(files.iter().map(|f| f.records.len()).sum());
             for file in files {
@@ -89,8 +89,9 @@ pub fn build(site: LoadedSite) -> Disclosure {
 
 /// Puts entries in [`compare_ids`] order (stable: a duplicate id keeps file order).
 ///
-/// Sorts indices, then applies the permutation in place: an entry is several hundred
-/// bytes, and sorting the entries themselves would move each one many times.
+/// Sorts indices, then applies the permutation in place: an entry is about a hundred
+/// bytes (the row itself is behind an `Arc`), and sorting the entries themselves would
+/// move each one many times.
 fn sort_by_id(entries: &mut [HazardEntry]) {
     fn id(e: &HazardEntry) -> &str {
         e.record.id.as_str()

@@ -18,7 +18,8 @@ impl Pipeline {
     ///
     /// A pipeline that keeps its inputs builds the model from a copy of them while the
     /// rules run on the originals (on another core); the model is dropped if the rules
-    /// find an error. A one-shot pipeline moves its inputs into the model after the rules.
+    /// find an error. The copy shares the register rows (`Arc`), so it costs pointers,
+    /// not rows. A one-shot pipeline moves its inputs into the model after the rules.
     #[allow(clippy::type_complexity)]
     pub(super) fn check(&mut self) -> Result<(Disclosure, Findings, usize, usize), Findings> {
         let mut findings = Findings::default();
