@@ -46,7 +46,7 @@ pub(super) fn spawn(
                 eprintln!(
                     "preview: background check of every file in {:.2?}, {} errors",
                     started.elapsed(),
-                    findings.items.iter().filter(|f| f.is_error()).count()
+                    findings.errors()
                 );
             }
             if !findings.has_errors() {
@@ -81,7 +81,7 @@ pub(super) fn spawn(
 fn print(findings: &Findings, counts: (usize, usize)) {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let errors = findings.items.iter().filter(|f| f.is_error()).count();
+    let errors = findings.errors();
     let summary = Summary {
         files: counts.0,
         rows: counts.1,
