@@ -145,7 +145,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_in_chinese_naming_the_value() {
-        for bad in ["2026-02-30", "2026/10/26", "26-10-26", "2026-10", "today", "2026-10-26x"] {
+        for bad in [
+            "2026-02-30",
+            "2026/10/26",
+            "26-10-26",
+            "2026-10",
+            "today",
+            "2026-10-26x",
+        ] {
             let err = Today::resolve_from(Some(bad), None, clock).unwrap_err();
             assert_eq!(err, TodayError::Flag(bad.to_string()));
             assert!(err.to_string().contains(&format!("「{bad}」")), "{err}");

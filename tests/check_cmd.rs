@@ -395,7 +395,8 @@ fn a_bad_today_is_refused_by_every_command_that_takes_it() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&run.stderr).contains("环境变量 GONGKAI_TODAY 的值「下个月」不是有效的日期"),
+        String::from_utf8_lossy(&run.stderr)
+            .contains("环境变量 GONGKAI_TODAY 的值「下个月」不是有效的日期"),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
@@ -407,5 +408,10 @@ fn a_bad_today_is_refused_by_every_command_that_takes_it() {
         .args(["check", "--root", root, "--today", "2025-04-01"])
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
