@@ -8,9 +8,15 @@ use crate::check::report::{self, Summary};
 use crate::check::{rules, Findings};
 use crate::load::{self, LoadedSite};
 
-/// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything
-/// could be) and all findings, sorted for a stable report.
-pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) {
+/// Guards, loads the site at `root` and runs every rule and the ledger (seals,
+/// corrections, rewrites between months; nothing is sealed) as of `today`, with the
+/// archive of `previous_out` as the one the site's must contain. Returns what was loaded
+/// (if anything could be) and all findings, sorted for a stable report.
+pub fn load_and_check(
+    root: &std::path::Path,
+    today: chrono::NaiveDate,
+    previous_out: Option<&std::path::Path>,
+) -> (Option<LoadedSite>, Findings) {
     // Links out of the site folder and files too large to read are refused before
     // anything is loaded, as `build` does: reading them is what must not happen.
     let mut findings = load::guard::check_content(root);
@@ -21,6 +27,15 @@ pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) 
     let site = load::load_site(root, &mut findings);
     if let Some(site) = &site {
         rules::check_site(site, &mut findings);
+        let registers: Vec<&crate::load::RegisterFile> = site.registers.iter().collect();
+        let opts = crate::ledger::Options {
+            root,
+            today,
+            disclosure_day: site.config.disclosure_day,
+            sealing: crate::ledger::Sealing::Never,
+            previous_out,
+        };
+        crate::ledger::run(&opts, &registers, &mut findings);
     }
     findings.sort();
     (site, findings)
@@ -51,10 +66,12 @@ pub fn print_findings(
 /// report could not be written.
 pub fn run(args: &CheckArgs) -> ExitCode {
     // A bad --today or GONGKAI_TODAY is refused before anything is read.
-    if let Err(code) = args.today.resolve() {
-        return code;
-    }
-    let (site, findings) = load_and_check(&args.root);
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
+    let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
+    let (site, findings) = load_and_check(&args.root, today.date, Some(&out));
     match print_findings(&findings, site.as_ref(), args.format) {
         Ok(_) if findings.has_errors() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,

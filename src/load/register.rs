@@ -568,3 +568,10 @@ impl RowReader<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// The canonical header of the published register column a header names (aliases,
+/// full-width forms and spaces accepted): `整改期限` → `整改时限`. `None` for a header
+/// that is not a register column.
+pub fn canonical_header(header: &str) -> Option<&'static str> {
+    Field::from_header(header).map(Field::canonical)
+}

@@ -134,6 +134,12 @@ pub const FIELDS: &[Field] = &[
     derived(field("overdue_days", "逾期天数", FieldType::Integer, "截至当月公开日已超过整改时限的天数；未逾期为 0。")),
 ];
 
+/// The published columns copied from the register (the fields of [`FIELDS`] that are not
+/// derived), canonical headers in CSV order: the content of a month's seal.
+pub fn register_columns() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().filter(|f| !f.derived).map(|f| f.header)
+}
+
 /// Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV
 /// injection"): such cells get a leading `'`.
 const FORMULA_LEADS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -183,7 +189,15 @@ pub struct PublishedHazard {
 impl PublishedHazard {
     /// The published view of one month's entry.
     pub fn from_entry(entry: &HazardEntry) -> Self {
-        let r = &entry.record;
+        let mut published = PublishedHazard::from_record(&entry.record);
+        published.overdue = entry.is_overdue();
+        published.overdue_days = entry.overdue_days.unwrap_or(0).max(0);
+        published
+    }
+
+    /// The published view of a register row alone (the derived fields left at their
+    /// defaults: they depend on the month, not on what the register says).
+    pub fn from_record(r: &crate::hazard::HazardRecord) -> Self {
         let date = |d: Option<chrono::NaiveDate>| d.map(iso_date);
         PublishedHazard {
             id: r.id.clone(),
@@ -209,9 +223,17 @@ impl PublishedHazard {
             closed: date(r.closed),
             approver: r.approver.clone(),
             notes: r.notes.clone(),
-            overdue: entry.is_overdue(),
-            overdue_days: entry.overdue_days.unwrap_or(0).max(0),
+            overdue: false,
+            overdue_days: 0,
         }
+    }
+
+    /// The cells of the register's published columns ([`register_columns`]), as the
+    /// site shows them: what a seal freezes.
+    pub fn register_cells(&self) -> Vec<String> {
+        let mut cells = self.cells();
+        cells.truncate(register_columns().count());
+        cells
     }
 
     /// The CSV cells, in [`FIELDS`] order, before formula neutralisation.

@@ -6,6 +6,7 @@
 //! the old one deleted. Any failure before the swap removes the temp folder and leaves
 //! `out` exactly as it was.
 
+pub mod lock;
 mod guard;
 
 use std::collections::BTreeSet;
