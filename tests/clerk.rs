@@ -89,3 +89,59 @@ fn toml_errors_are_explained_in_chinese_with_line_and_column() {
     );
     assert_eq!(found[0]["row"], line);
 }
+
+#[test]
+fn month_in_progress_is_one_error_naming_the_missing_villages() {
+    let site = TempSite::copy_of("town");
+    let from = site.path("content/registers/2025-03/执法队.csv");
+    std::fs::create_dir_all(site.path("content/registers/2025-04")).unwrap();
+    std::fs::copy(from, site.path("content/registers/2025-04/执法队.csv")).unwrap();
+    let (code, report) = check_json(site.root());
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["errors"], 1, "{report}");
+    assert_eq!(report["summary"]["warnings"], 0, "{report}");
+    let found = findings_with_code(&report, "month-incomplete");
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["file"], "content/registers/2025-04");
+    assert_eq!(
+        found[0]["message"],
+        "2025-04 的台账还缺 1 个村（站所）的文件：甲村（2025-03 有，2025-04 没有）；\
+         这些村（站所）上月未销号的隐患 2 处（JC-001、JC-004）因此在 2025-04 没有列出"
+    );
+    assert!(findings_with_code(&report, "vanished-hazard").is_empty());
+
+    // A hazard of the village that did report is still judged on its own.
+    site.edit("content/registers/2025-04/执法队.csv", "ZF-003,", "ZF-009,");
+    let (_, report) = check_json(site.root());
+    assert_eq!(findings_with_code(&report, "month-incomplete").len(), 1);
+    let vanished = findings_with_code(&report, "vanished-hazard");
+    assert_eq!(vanished.len(), 1, "{report}");
+    assert_eq!(vanished[0]["value"], "ZF-003");
+
+    // build refuses for the same reason.
+    let out = gongkai(&[
+        "build",
+        "--root",
+        site.root().to_str().unwrap(),
+        "--out",
+        site.path("out").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("2025-04 的台账还缺 1 个村（站所）的文件：甲村"));
+}
+
+#[test]
+fn empty_month_folder_is_a_note() {
+    let site = TempSite::copy_of("town");
+    std::fs::create_dir_all(site.path("content/registers/2025-04")).unwrap();
+    let (code, report) = check_json(site.root());
+    assert_eq!(code, 0, "{report}");
+    let found = findings_with_code(&report, "register-month-empty");
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["severity"], "note");
+    assert_eq!(found[0]["file"], "content/registers/2025-04");
+    assert_eq!(
+        found[0]["message"],
+        "2025-04 的台账文件夹是空的，这个月暂不公开"
+    );
+}
