@@ -11,11 +11,14 @@
 //! 4. [`render`]: turn the model into pages and data files with the theme.
 //! 5. [`write`](mod@write): put the output in place atomically.
 //!
-//! `cmd` holds the thin command-line front ends.
+//! Below them all, [`diag`] holds what every stage reports with ([`diag::Finding`]) and
+//! the text helpers the settings and the readers share; [`hazard`] is the register's
+//! vocabulary. `cmd` holds the thin command-line front ends.
 
 pub mod check;
 pub mod cmd;
 pub mod config;
+pub mod diag;
 pub mod hazard;
 pub mod load;
 pub mod model;

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BuildArgs;
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Pipeline, Sink};
 use crate::render::{OutputFile, RenderOptions};
 use crate::write;

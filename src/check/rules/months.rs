@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::{at_row, describe, has_notes, header, place, MonthIndex};
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::{HazardRecord, Status, YearMonth};
 
 /// Month M to month M+1: an open hazard of M that is absent from M+1 has vanished
