@@ -13,7 +13,8 @@
 //!
 //! Below them all, [`diag`] holds what every stage reports with ([`diag::Finding`]) and
 //! the text helpers the settings and the readers share; [`hazard`] is the register's
-//! vocabulary. `cmd` holds the thin command-line front ends.
+//! vocabulary. `cmd` holds the thin command-line front ends; [`today`] is the one place
+//! that decides which date the tool takes as today.
 
 pub mod check;
 pub mod cmd;
@@ -26,6 +27,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scan;
 pub mod serve;
+pub mod today;
 pub mod write;
 
 #[cfg(test)]
