@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 
 /// The file name of the settings file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -207,7 +207,7 @@ impl SiteConfig {
                 .register
                 .private_columns
                 .iter()
-                .any(|c| crate::load::normalize_header(c) == header)
+                .any(|c| crate::diag::normalize_header(c) == header)
     }
 
     /// Every phone number the site itself publishes (hotline phones and the national

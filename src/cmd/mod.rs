@@ -35,7 +35,9 @@ pub enum Command {
 
 /// `gongkai check`
 #[derive(Debug, Args)]
-#[command(override_usage = "gongkai check [--root 文件夹] [--format text|json] [--quiet]")]
+#[command(
+    override_usage = "gongkai check [--root 文件夹] [--format text|json] [--today 年-月-日] [--quiet]"
+)]
 pub struct CheckArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
     #[arg(long, default_value = ".", value_name = "文件夹")]
@@ -46,6 +48,27 @@ pub struct CheckArgs {
     /// 只输出错误和最后一行结论（给脚本用）
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+/// `--today`, shared by the commands that depend on the date.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TodayArg {
+    /// 把这一天当作今天（年-月-日，例如 2026-10-26）；不写时用环境变量 GONGKAI_TODAY，再不写用本机日期
+    #[arg(long = "today", value_name = "年-月-日")]
+    pub value: Option<String>,
+}
+
+impl TodayArg {
+    /// The date the command takes as today; a bad value is printed as a Chinese error
+    /// and gives the exit code to return.
+    pub fn resolve(&self) -> Result<crate::today::Today, std::process::ExitCode> {
+        crate::today::Today::resolve(self.value.as_deref()).map_err(|err| {
+            eprintln!("错误：{err}");
+            std::process::ExitCode::from(2)
+        })
+    }
 }
 
 /// Report formats.
@@ -58,7 +81,7 @@ pub enum Format {
 /// `gongkai build`
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "gongkai build [--root 文件夹] [--out 输出文件夹] [--base-url 网址] [--quiet]"
+    override_usage = "gongkai build [--root 文件夹] [--out 输出文件夹] [--base-url 网址] [--today 年-月-日] [--quiet]"
 )]
 pub struct BuildArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
@@ -73,6 +96,8 @@ pub struct BuildArgs {
     /// 只输出错误和最后一行结论（给脚本用）
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
 
 /// `gongkai new`
@@ -86,7 +111,9 @@ pub struct NewArgs {
 
 /// `gongkai serve`
 #[derive(Debug, Args)]
-#[command(override_usage = "gongkai serve [--root 文件夹] [--port 端口] [--open]")]
+#[command(
+    override_usage = "gongkai serve [--root 文件夹] [--port 端口] [--open] [--today 年-月-日]"
+)]
 pub struct ServeArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
     #[arg(long, default_value = ".", value_name = "文件夹")]
@@ -97,4 +124,6 @@ pub struct ServeArgs {
     /// 启动后用默认浏览器打开
     #[arg(long)]
     pub open: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use crate::load::normalize_header;
+use crate::diag::normalize_header;
 
 /// The two front-matter syntaxes accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

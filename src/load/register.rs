@@ -11,14 +11,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::{Finding, Findings, Snippet};
 use crate::config::SiteConfig;
+use crate::diag::{Finding, Findings, Snippet};
 use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
 
 use super::table::{cell_span, Row, Table};
 use super::text::{decode, DecodeError};
 use super::values::{self, normalize, text_value};
-use super::{relative_path, RegisterFile};
+use super::RegisterFile;
+use crate::diag::relative_path;
 
 mod columns;
 

@@ -16,7 +16,7 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 
 use super::{display_path, MonthIndex};
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::{Status, YearMonth};
 use crate::load::register::REGISTERS_DIR;
 use crate::load::RegisterFile;

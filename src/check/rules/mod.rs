@@ -21,8 +21,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use crate::check::{Finding, Findings};
 use crate::config::SiteConfig;
+use crate::diag::{Finding, Findings};
 use crate::hazard::{FivePart, HazardRecord, YearMonth};
 use crate::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{at_row, describe, has_notes, header, place, MonthIndex};
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::{HazardRecord, Status, YearMonth};
 
 /// Month M to month M+1: an open hazard of M that is absent from M+1 has vanished
