@@ -7,6 +7,7 @@ pub mod new;
 pub mod seal;
 pub mod serve;
 pub mod verify;
+pub mod zh;
 
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// gongkai（公开）：重大事故隐患每月信息公开网站生成器
 #[derive(Debug, Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
+#[command(override_usage = "gongkai 命令 [选项]")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -39,15 +41,16 @@ pub enum Command {
 
 /// `gongkai seal`
 #[derive(Debug, Args)]
+#[command(override_usage = "gongkai seal 年-月 [--root 文件夹] [--out 输出文件夹] [--today 年-月-日]")]
 pub struct SealArgs {
     /// 要封存的月份，例如 2026-10
     #[arg(value_name = "年-月")]
     pub month: String,
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 输出文件夹，默认为网站文件夹下的 public/
-    #[arg(long)]
+    #[arg(long, value_name = "输出文件夹")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub today: TodayArg,
@@ -55,6 +58,7 @@ pub struct SealArgs {
 
 /// `gongkai verify`
 #[derive(Debug, Args)]
+#[command(override_usage = "gongkai verify 文件夹")]
 pub struct VerifyArgs {
     /// 已生成的网站文件夹（例如 public/，或从网上下载的网站副本）
     #[arg(value_name = "文件夹")]
@@ -63,16 +67,22 @@ pub struct VerifyArgs {
 
 /// `gongkai check`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai check [--root 文件夹] [--out 输出文件夹] [--format text|json] [--today 年-月-日] [--quiet]"
+)]
 pub struct CheckArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 输出格式：text（默认，给人看）或 json（给脚本用）
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
     pub format: Format,
     /// 上次生成的网站文件夹（默认为网站文件夹下的 public/）：检查其中已公开的封存记录是否都还在
-    #[arg(long)]
+    #[arg(long, value_name = "输出文件夹")]
     pub out: Option<PathBuf>,
+    /// 只输出错误和最后一行结论（给脚本用）
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub today: TodayArg,
 }
@@ -105,16 +115,22 @@ pub enum Format {
 
 /// `gongkai build`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai build [--root 文件夹] [--out 输出文件夹] [--base-url 网址] [--today 年-月-日] [--quiet]"
+)]
 pub struct BuildArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 输出文件夹，默认为网站文件夹下的 public/
-    #[arg(long)]
+    #[arg(long, value_name = "输出文件夹")]
     pub out: Option<PathBuf>,
     /// 覆盖 site.toml 中的 base_url
-    #[arg(long)]
+    #[arg(long, value_name = "网址")]
     pub base_url: Option<String>,
+    /// 只输出错误和最后一行结论（给脚本用）
+    #[arg(short, long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub today: TodayArg,
     /// Which months this build seals (not a command-line option: `gongkai seal` sets it).
@@ -124,19 +140,24 @@ pub struct BuildArgs {
 
 /// `gongkai new`
 #[derive(Debug, Args)]
+#[command(override_usage = "gongkai new 新文件夹")]
 pub struct NewArgs {
     /// 新网站文件夹（不能已存在且非空）
+    #[arg(value_name = "新文件夹")]
     pub dir: PathBuf,
 }
 
 /// `gongkai serve`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai serve [--root 文件夹] [--port 端口] [--open] [--today 年-月-日]"
+)]
 pub struct ServeArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 端口，默认 1111
-    #[arg(long, default_value_t = 1111)]
+    #[arg(long, default_value_t = 1111, value_name = "端口")]
     pub port: u16,
     /// 启动后用默认浏览器打开
     #[arg(long)]

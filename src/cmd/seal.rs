@@ -38,6 +38,7 @@ pub fn run(args: &SealArgs) -> ExitCode {
         root: args.root.clone(),
         out: args.out.clone(),
         base_url: None,
+        quiet: false,
         today: args.today.clone(),
         sealing: Sealing::Month(month),
     })

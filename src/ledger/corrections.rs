@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::notice::files::content_files;
 use crate::load::table::{Row, Table};
-use crate::load::{normalize_header, relative_path, text, values};
+use crate::diag::text::{normalize_header, relative_path};
+use crate::load::{text, values};
 
 /// Where corrections are kept.
 pub const CORRECTIONS_DIR: &str = "content/corrections";

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::RegisterFile;
 use crate::render::opendata::{register_columns, PublishedHazard};
