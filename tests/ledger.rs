@@ -67,7 +67,12 @@ fn fingerprint(site: &TempSite, file: &str) -> String {
 /// The only error with `code`; panics with the report otherwise.
 fn only_error<'a>(report: &'a Value, code: &str) -> &'a Value {
     let errors = findings_of(report, "error");
-    assert_eq!(errors.len(), 1, "{}", serde_json::to_string_pretty(report).unwrap());
+    assert_eq!(
+        errors.len(),
+        1,
+        "{}",
+        serde_json::to_string_pretty(report).unwrap()
+    );
     assert_eq!(errors[0]["code"], code);
     errors[0]
 }
@@ -86,7 +91,10 @@ fn a_build_seals_due_months_into_a_hash_chain_and_publishes_it() {
         v.sort();
         v
     };
-    assert_eq!(names(&site.path("archive")), ["2025-01.json", "2025-02.json"]);
+    assert_eq!(
+        names(&site.path("archive")),
+        ["2025-01.json", "2025-02.json"]
+    );
     let out = build(&site, AFTER_MARCH);
     assert!(text(&out).contains("已封存："), "{}", text(&out));
     assert_eq!(
@@ -125,13 +133,19 @@ fn a_build_seals_due_months_into_a_hash_chain_and_publishes_it() {
         .output()
         .unwrap();
     assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
-    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("封存记录完好：3 个月、3 个封存文件"));
+    assert!(
+        String::from_utf8_lossy(&verify.stdout).starts_with("封存记录完好：3 个月、3 个封存文件")
+    );
 }
 
 #[test]
 fn editing_a_sealed_cell_is_an_error_naming_month_file_row_column_old_and_new() {
     let site = sealed();
-    site.edit("content/registers/2025-02/甲村.csv", "补设静电接地装置", "补设静电接地装置并检测");
+    site.edit(
+        "content/registers/2025-02/甲村.csv",
+        "补设静电接地装置",
+        "补设静电接地装置并检测",
+    );
     let (code, report) = check(&site, AFTER_MARCH);
     assert_eq!(code, 1);
     let e = only_error(&report, "sealed-changed");
@@ -191,7 +205,11 @@ fn adding_a_hazard_to_a_sealed_month_is_an_error() {
 fn moving_a_deadline_without_an_extension_is_an_error_naming_both_months() {
     // No seals at all: the rule holds between months whether or not they are sealed.
     let site = TempSite::copy_of("town");
-    site.edit("content/registers/2025-03/甲村.csv", "0.6,2025-02-20,", "0.6,2025-04-30,");
+    site.edit(
+        "content/registers/2025-03/甲村.csv",
+        "0.6,2025-02-20,",
+        "0.6,2025-04-30,",
+    );
     let (code, report) = check(&site, "2025-03-01");
     assert_eq!(code, 1);
     let e = only_error(&report, "deadline-moved");
@@ -203,7 +221,11 @@ fn moving_a_deadline_without_an_extension_is_an_error_naming_both_months() {
     assert_eq!(e["column"], "整改时限");
     // An approved extension is the way: the deadline stays, 延期至 carries the new date.
     let site = TempSite::copy_of("town");
-    site.edit("content/registers/2025-03/甲村.csv", "0.6,2025-02-20,,", "0.6,2025-02-20,2025-04-30,");
+    site.edit(
+        "content/registers/2025-03/甲村.csv",
+        "0.6,2025-02-20,,",
+        "0.6,2025-02-20,2025-04-30,",
+    );
     let (code, report) = check(&site, "2025-03-01");
     assert_eq!(code, 0, "{report}");
 }
@@ -211,7 +233,11 @@ fn moving_a_deadline_without_an_extension_is_an_error_naming_both_months() {
 #[test]
 fn downgrading_a_major_hazard_is_an_error() {
     let site = TempSite::copy_of("town");
-    site.edit("content/registers/2025-03/甲村.csv", "危险化学品,重大,", "危险化学品,一般,");
+    site.edit(
+        "content/registers/2025-03/甲村.csv",
+        "危险化学品,重大,",
+        "危险化学品,一般,",
+    );
     let (_, report) = check(&site, "2025-03-01");
     let e = only_error(&report, "level-downgraded");
     assert_eq!(
@@ -223,7 +249,11 @@ fn downgrading_a_major_hazard_is_an_error() {
 #[test]
 fn dropping_supervision_while_open_is_an_error() {
     let site = TempSite::copy_of("town");
-    site.edit("content/registers/2025-02/甲村.csv", "上级交办,否,", "上级交办,是,");
+    site.edit(
+        "content/registers/2025-02/甲村.csv",
+        "上级交办,否,",
+        "上级交办,是,",
+    );
     let (_, report) = check(&site, "2025-03-01");
     let e = only_error(&report, "supervision-dropped");
     assert_eq!(
@@ -269,7 +299,11 @@ fn deleting_archive_while_the_previous_output_has_one_is_refused() {
         site.path("public").join("archive").display()
     );
     assert!(text(&out).contains(&expected), "{}", text(&out));
-    assert_eq!(digests(&site.path("public")), before, "the output stays whole");
+    assert_eq!(
+        digests(&site.path("public")),
+        before,
+        "the output stays whole"
+    );
     assert!(!site.path("archive").exists(), "no seal written");
 }
 
@@ -299,7 +333,11 @@ fn a_correction_that_matches_nothing_is_a_warning() {
 fn a_covered_correction_reissues_the_seal_and_is_shown_on_the_site() {
     let site = sealed();
     let original = std::fs::read(site.path("archive/2025-02.json")).unwrap();
-    site.edit("content/registers/2025-02/甲村.csv", "补设静电接地装置", "补设静电接地装置并检测");
+    site.edit(
+        "content/registers/2025-02/甲村.csv",
+        "补设静电接地装置",
+        "补设静电接地装置并检测",
+    );
     // GBK from Excel, with a title line, like the registers.
     let table = "甲乡已公开信息更正表\r\n月份,编号,列,更正原因,更正日期,批准人\r\n2025年2月,JC-004,整改措施,漏填检测要求,2025年3月27日,乡安委办 李主任\r\n";
     let (gbk, _, _) = encoding_gbk(table);
@@ -308,22 +346,35 @@ fn a_covered_correction_reissues_the_seal_and_is_shown_on_the_site() {
     let out = build(&site, "2025-03-27");
     assert!(out.status.success(), "{}", text(&out));
     // The old seal is untouched; the re-issue references it.
-    assert_eq!(std::fs::read(site.path("archive/2025-02.json")).unwrap(), original);
+    assert_eq!(
+        std::fs::read(site.path("archive/2025-02.json")).unwrap(),
+        original
+    );
     let v2: Value =
-        serde_json::from_slice(&std::fs::read(site.path("archive/2025-02.v2.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(site.path("archive/2025-02.v2.json")).unwrap())
+            .unwrap();
     let v1: Value = serde_json::from_slice(&original).unwrap();
     assert_eq!(v2["seal"]["supersedes"], v1["sha256"]);
     assert_eq!(v2["seal"]["seq"], 4);
     assert_eq!(v2["seal"]["corrections"][0]["old"], "补设静电接地装置");
-    assert_eq!(v2["seal"]["corrections"][0]["new"], "补设静电接地装置并检测");
+    assert_eq!(
+        v2["seal"]["corrections"][0]["new"],
+        "补设静电接地装置并检测"
+    );
     // The pages.
     let page = std::fs::read_to_string(site.path("public/corrections/index.html")).unwrap();
     assert!(page.contains("<td>补设静电接地装置</td>\n<td>补设静电接地装置并检测</td>\n<td>漏填检测要求</td>\n<td>乡安委办 李主任</td>"), "{page}");
-    let hazard = std::fs::read_to_string(
-        site.path(&format!("public/{}", gongkai::render::urls::hazard_path("JC-004"))),
-    )
+    let hazard = std::fs::read_to_string(site.path(&format!(
+        "public/{}",
+        gongkai::render::urls::hazard_path("JC-004")
+    )))
     .unwrap();
-    assert!(hazard.contains("“整改措施”：补设静电接地装置 → 补设静电接地装置并检测。更正原因：漏填检测要求"), "{hazard}");
+    assert!(
+        hazard.contains(
+            "“整改措施”：补设静电接地装置 → 补设静电接地装置并检测。更正原因：漏填检测要求"
+        ),
+        "{hazard}"
+    );
     let month = std::fs::read_to_string(site.path("public/months/2025-02/index.html")).unwrap();
     assert!(month.contains("<strong>封存后更正 1 处</strong>"));
     assert!(month.contains("（更正后第 2 版）"));
@@ -363,7 +414,12 @@ fn verify_names_each_broken_month_and_a_build_removes_a_killed_builds_temp_folde
         .unwrap();
     assert_eq!(verify.status.code(), Some(1));
     let err = String::from_utf8_lossy(&verify.stderr);
-    assert!(err.contains("2025-01：月份页 months/2025-01/index.html 没有标出本月封存文件 2025-01.json 的指纹"), "{err}");
+    assert!(
+        err.contains(
+            "2025-01：月份页 months/2025-01/index.html 没有标出本月封存文件 2025-01.json 的指纹"
+        ),
+        "{err}"
+    );
     assert!(err.contains("2025-03：archive/2025-03.json："), "{err}");
     assert!(err.contains("涉及 2025-01、2025-03"), "{err}");
 

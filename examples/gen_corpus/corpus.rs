@@ -574,7 +574,11 @@ mod tests {
     fn gongkai_check_accepts_the_corpus() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), &params(7, 300, 10, 2)).unwrap();
-        let (site, findings) = gongkai::cmd::check::load_and_check(dir.path());
+        let (site, findings) = gongkai::cmd::check::load_and_check(
+            dir.path(),
+            gongkai::today::Today::from_env_or_clock().date,
+            None,
+        );
         let site = site.expect("site loads");
         assert_eq!(site.rows_read(), 7 * 300);
         assert_eq!(site.notices.len(), 10);

@@ -41,7 +41,9 @@ pub enum Command {
 
 /// `gongkai seal`
 #[derive(Debug, Args)]
-#[command(override_usage = "gongkai seal 年-月 [--root 文件夹] [--out 输出文件夹] [--today 年-月-日]")]
+#[command(
+    override_usage = "gongkai seal 年-月 [--root 文件夹] [--out 输出文件夹] [--today 年-月-日]"
+)]
 pub struct SealArgs {
     /// 要封存的月份，例如 2026-10
     #[arg(value_name = "年-月")]

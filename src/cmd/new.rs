@@ -26,11 +26,7 @@ const EXAMPLE_CONFIG: &str = include_str!("../../site.toml");
 
 /// Every file of the example: path relative to the new site folder, and its bytes.
 pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
-    fn walk(
-        base: &str,
-        dir: &'static Dir<'static>,
-        out: &mut Vec<(PathBuf, &'static [u8])>,
-    ) {
+    fn walk(base: &str, dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
         for file in dir.files() {
             out.push((Path::new(base).join(file.path()), file.contents()));
         }

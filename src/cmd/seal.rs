@@ -24,7 +24,11 @@ pub fn run(args: &SealArgs) -> ExitCode {
         println!("{month} 已经封存过了（见 archive/），不需要再封存。");
         return ExitCode::SUCCESS;
     }
-    if !args.root.join("content/registers").join(month.to_string()).is_dir()
+    if !args
+        .root
+        .join("content/registers")
+        .join(month.to_string())
+        .is_dir()
         && !args
             .root
             .join("content/registers")

@@ -34,7 +34,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     let broken = problems(dir, &archive);
     if broken.is_empty() {
         let months = archive.latest().len();
-        let head = archive.head().map(crate::ledger::seal::fingerprint).unwrap_or_default();
+        let head = archive
+            .head()
+            .map(crate::ledger::seal::fingerprint)
+            .unwrap_or_default();
         println!(
             "封存记录完好：{months} 个月、{} 个封存文件，校验值和封存链都对得上，每个月份页都标有指纹；链头指纹 {head}。",
             archive.seals.len()
@@ -57,7 +60,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         if months.is_empty() {
             String::new()
         } else {
-            format!("，涉及 {}", months.into_iter().collect::<Vec<_>>().join("、"))
+            format!(
+                "，涉及 {}",
+                months.into_iter().collect::<Vec<_>>().join("、")
+            )
         }
     );
     ExitCode::from(1)

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::diag::text::{normalize_header, relative_path};
 use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::notice::files::content_files;
 use crate::load::table::{Row, Table};
-use crate::diag::text::{normalize_header, relative_path};
 use crate::load::{text, values};
 
 /// Where corrections are kept.
@@ -110,7 +110,9 @@ fn read_table(
         findings.push(
             Finding::error("correction-no-header", "找不到更正表的表头行")
                 .in_file(rel)
-                .with_help("更正表第一行（或标题下面一行）应为：月份,编号,列,更正原因,更正日期,批准人。"),
+                .with_help(
+                    "更正表第一行（或标题下面一行）应为：月份,编号,列,更正原因,更正日期,批准人。",
+                ),
         );
         return;
     };
@@ -286,7 +288,16 @@ mod tests {
     fn a_table_without_required_columns_is_refused() {
         let text = "月份,编号,列\n2026-08,LH-1,\n";
         let mut findings = Findings::default();
-        read_table(text, Path::new("c.csv"), &column, &mut Vec::new(), &mut findings);
-        assert_eq!(findings.items[0].message, "更正表缺少列：更正原因、更正日期、批准人");
+        read_table(
+            text,
+            Path::new("c.csv"),
+            &column,
+            &mut Vec::new(),
+            &mut findings,
+        );
+        assert_eq!(
+            findings.items[0].message,
+            "更正表缺少列：更正原因、更正日期、批准人"
+        );
     }
 }

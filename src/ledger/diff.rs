@@ -170,7 +170,12 @@ pub fn between_months(
             });
         };
         if a.deadline != b.deadline && b.extended.is_none() {
-            push(Kind::DeadlineMoved, "整改时限", date(a.deadline), date(b.deadline));
+            push(
+                Kind::DeadlineMoved,
+                "整改时限",
+                date(a.deadline),
+                date(b.deadline),
+            );
         }
         if a.found.is_some() && a.found != b.found {
             push(Kind::FoundChanged, "发现日期", date(a.found), date(b.found));

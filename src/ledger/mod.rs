@@ -111,9 +111,12 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
         Ok(archive) => archive,
         Err(err) => {
             findings.push(
-                Finding::error("archive-unreadable", format!("无法读取封存记录文件夹 archive/：{err}"))
-                    .in_file(ARCHIVE_DIR)
-                    .with_help("请检查 archive/ 文件夹的读取权限。"),
+                Finding::error(
+                    "archive-unreadable",
+                    format!("无法读取封存记录文件夹 archive/：{err}"),
+                )
+                .in_file(ARCHIVE_DIR)
+                .with_help("请检查 archive/ 文件夹的读取权限。"),
             );
             return Ledger::default();
         }
@@ -141,8 +144,11 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     let current = published_rows(registers);
     let corrections =
         corrections::load(opts.root, crate::load::register::canonical_header, findings);
-    let sealed_corrections: Vec<&SealedCorrection> =
-        archive.seals.iter().flat_map(|s| &s.body.corrections).collect();
+    let sealed_corrections: Vec<&SealedCorrection> = archive
+        .seals
+        .iter()
+        .flat_map(|s| &s.body.corrections)
+        .collect();
     let latest = archive.latest();
 
     // Every change to the published record.
@@ -206,16 +212,19 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
             Some(i) => {
                 used[i] = true;
                 let c = &corrections[i];
-                applied.entry(change.month).or_default().push(SealedCorrection {
-                    month: change.month.to_string(),
-                    id: change.id.clone(),
-                    column: column.to_string(),
-                    old: change.old.clone(),
-                    new: change.new.clone(),
-                    reason: c.reason.clone(),
-                    date: c.date.to_string(),
-                    approver: c.approver.clone(),
-                });
+                applied
+                    .entry(change.month)
+                    .or_default()
+                    .push(SealedCorrection {
+                        month: change.month.to_string(),
+                        id: change.id.clone(),
+                        column: column.to_string(),
+                        old: change.old.clone(),
+                        new: change.new.clone(),
+                        reason: c.reason.clone(),
+                        date: c.date.to_string(),
+                        approver: c.approver.clone(),
+                    });
             }
             None => findings.push(change_finding(change, latest.get(&change.month).copied())),
         }
@@ -236,7 +245,12 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     let mut new_seals = Vec::new();
     let changed: BTreeSet<YearMonth> = changes
         .iter()
-        .filter(|c| matches!(c.kind, Kind::SealedCell | Kind::SealedRemoved | Kind::SealedAdded))
+        .filter(|c| {
+            matches!(
+                c.kind,
+                Kind::SealedCell | Kind::SealedRemoved | Kind::SealedAdded
+            )
+        })
         .map(|c| c.month)
         .collect();
     let mut pending: Vec<SealedCorrection> = Vec::new();
@@ -374,8 +388,14 @@ fn change_finding(change: &Change, seal: Option<&Seal>) -> Finding {
     let m = change.month;
     let id = &change.id;
     let sealed = || {
-        seal.map(|s| format!("{m} 已封存（archive/{}，指纹 {}）", s.file_name(), s.fingerprint()))
-            .unwrap_or_else(|| format!("{m} 已封存"))
+        seal.map(|s| {
+            format!(
+                "{m} 已封存（archive/{}，指纹 {}）",
+                s.file_name(),
+                s.fingerprint()
+            )
+        })
+        .unwrap_or_else(|| format!("{m} 已封存"))
     };
     let column = change.column.unwrap_or("");
     let message = match change.kind {
@@ -449,4 +469,3 @@ fn unused_finding(c: &Correction) -> Finding {
     .at_row(c.row)
     .with_help("请检查月份、编号和列是否写对；如果这条更正已不需要，请删除这一行。")
 }
-

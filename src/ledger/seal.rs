@@ -284,7 +284,10 @@ mod tests {
         assert_eq!(parse_file_name("2026-05.v3.json"), Some((may, 3)));
         assert_eq!(parse_file_name("2026-05.v1.json"), None);
         assert_eq!(parse_file_name("chain.json"), None);
-        assert_eq!(fingerprint(&"0123456789abcdef".repeat(4)), "0123 4567 89ab cdef");
+        assert_eq!(
+            fingerprint(&"0123456789abcdef".repeat(4)),
+            "0123 4567 89ab cdef"
+        );
     }
 
     #[test]

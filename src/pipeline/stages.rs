@@ -134,7 +134,13 @@ impl Pipeline {
             self.stats.assemble = assemble_took;
             self.stats.model = model_took;
             findings.extend(rule_findings.items);
-            let ledger = run_ledger(&self.root, &self.options, &config, &register_refs, &mut findings);
+            let ledger = run_ledger(
+                &self.root,
+                &self.options,
+                &config,
+                &register_refs,
+                &mut findings,
+            );
             findings.sort();
             if findings.has_errors() {
                 return Err(findings);
@@ -166,7 +172,13 @@ impl Pipeline {
         self.stats.rules = rules_start.elapsed();
         let ledger_start = Instant::now();
         let register_refs: Vec<&RegisterFile> = site.registers.iter().collect();
-        let ledger = run_ledger(&self.root, &self.options, &site.config, &register_refs, &mut findings);
+        let ledger = run_ledger(
+            &self.root,
+            &self.options,
+            &site.config,
+            &register_refs,
+            &mut findings,
+        );
         drop(register_refs);
         self.stats.ledger = ledger_start.elapsed();
         findings.sort();

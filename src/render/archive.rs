@@ -16,7 +16,14 @@ pub const CORRECTIONS_JSON: &str = "data/corrections.json";
 
 /// The CSV headers of a correction, in order.
 const HEADERS: [&str; 8] = [
-    "月份", "编号", "列", "原值", "新值", "更正原因", "更正日期", "批准人",
+    "月份",
+    "编号",
+    "列",
+    "原值",
+    "新值",
+    "更正原因",
+    "更正日期",
+    "批准人",
 ];
 
 #[derive(Serialize)]
@@ -53,7 +60,14 @@ pub fn files(site: &Disclosure) -> Vec<OutputFile> {
         let _ = writer.write_record(HEADERS);
         for c in &ledger.corrections {
             let cells = [
-                &c.month, &c.id, &c.column, &c.old, &c.new, &c.reason, &c.date, &c.approver,
+                &c.month,
+                &c.id,
+                &c.column,
+                &c.old,
+                &c.new,
+                &c.reason,
+                &c.date,
+                &c.approver,
             ];
             let _ = writer.write_record(cells.iter().map(|v| neutralise(v)));
         }

@@ -41,7 +41,9 @@ impl OutputLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| io::Error::new(e.kind(), format!("无法创建锁文件 {}：{e}", path.display())))?;
+            .map_err(|e| {
+                io::Error::new(e.kind(), format!("无法创建锁文件 {}：{e}", path.display()))
+            })?;
         if !FileExt::try_lock_exclusive(&file)? {
             waiting();
             FileExt::lock_exclusive(&file)?;
@@ -104,7 +106,10 @@ mod tests {
         let first = OutputLock::acquire(&out, || panic!("nobody holds it")).unwrap();
         assert_eq!(
             first.removed,
-            [dir.path().join("public.old-12"), dir.path().join("public.tmp-99999")]
+            [
+                dir.path().join("public.old-12"),
+                dir.path().join("public.tmp-99999")
+            ]
         );
         assert!(dir.path().join("public.tmp-notapid").exists());
         assert!(dir.path().join("publicity.tmp-1").exists());

@@ -6,8 +6,8 @@
 //! the old one deleted. Any failure before the swap removes the temp folder and leaves
 //! `out` exactly as it was.
 
-pub mod lock;
 mod guard;
+pub mod lock;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;

@@ -38,7 +38,11 @@ impl<'a> CorrectionView<'a> {
             month,
             id: &c.id,
             hazard_href: urls::href(root, &urls::hazard_path(&c.id)),
-            column: if c.column.is_empty() { "整条隐患" } else { &c.column },
+            column: if c.column.is_empty() {
+                "整条隐患"
+            } else {
+                &c.column
+            },
             old: &c.old,
             new: &c.new,
             reason: &c.reason,
@@ -103,9 +107,18 @@ pub fn pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
         .collect();
     c.insert("corrections", &rows);
     c.insert("seals", &months);
-    c.insert("chain_href", &urls::href(&root, &format!("{ARCHIVE_DIR}/chain.json")));
-    c.insert("csv_href", &urls::href(&root, crate::render::archive::CORRECTIONS_CSV));
-    c.insert("json_href", &urls::href(&root, crate::render::archive::CORRECTIONS_JSON));
+    c.insert(
+        "chain_href",
+        &urls::href(&root, &format!("{ARCHIVE_DIR}/chain.json")),
+    );
+    c.insert(
+        "csv_href",
+        &urls::href(&root, crate::render::archive::CORRECTIONS_CSV),
+    );
+    c.insert(
+        "json_href",
+        &urls::href(&root, crate::render::archive::CORRECTIONS_JSON),
+    );
     vec![ctx.job(
         CORRECTIONS.to_string(),
         "corrections.html",
