@@ -1,6 +1,6 @@
 //! One build at a time per output folder, and the litter of killed builds removed.
 //!
-//! A build holds an exclusive lock on `<out>.lock` beside the output (an OS file lock via
+//! A build holds an exclusive lock on `.<out>.lock` beside the output (an OS file lock via
 //! `fs4`: released by the OS when the process dies, so a killed build never leaves a
 //! stale lock). A second build into the same output waits for the first, saying so.
 //! Holding the lock, a build knows every `<out>.tmp-<pid>` and `<out>.old-<pid>` folder
@@ -21,9 +21,11 @@ pub struct OutputLock {
     pub removed: Vec<PathBuf>,
 }
 
-/// The lock file of output `out`: `<out>.lock` beside it.
+/// The lock file of output `out`: `.<out>.lock` beside it (hidden: staff upload the
+/// output folder, not its neighbours).
 pub fn lock_path(out: &Path) -> PathBuf {
-    let mut name = OsString::from(out.file_name().unwrap_or_default());
+    let mut name = OsString::from(".");
+    name.push(out.file_name().unwrap_or_default());
     name.push(".lock");
     out.with_file_name(name)
 }
