@@ -48,6 +48,10 @@ pub enum Field {
     Closed,
     Approver,
     Notes,
+    /// The sample column of the schema's tests (compiled in test builds only): proves
+    /// that a new column is one entry of the table.
+    #[cfg(test)]
+    Sample,
 }
 
 /// The kind of value a column holds, which says how `load` parses a cell and how open

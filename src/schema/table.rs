@@ -138,4 +138,13 @@ pub const COLUMNS: &[Column] = &[
     traced(column(Field::Notes, &["备注"], Kind::Text, "notes",
         "其他说明。",
         |r| Cell::text(&r.notes))),
+    // The sample column of `tests.rs`: a column without a typed field, stored in
+    // `HazardRecord::extra` under its key.
+    #[cfg(test)]
+    Column {
+        stored: Stored::Extra,
+        ..traced(column(Field::Sample, &["验收人", "整改验收人"], Kind::Text, "inspector",
+            "整改完成后现场验收的人员。",
+            |_| Cell::Empty))
+    },
 ];
