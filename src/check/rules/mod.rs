@@ -27,6 +27,7 @@ use crate::hazard::{HazardRecord, YearMonth};
 use crate::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 use crate::schema::Field;
 
+mod incomplete;
 mod months;
 mod row;
 
@@ -158,7 +159,8 @@ fn check_all(
             next.by_file.insert(key, (Arc::clone(arc), due, rows));
         }
     }
-    check_successions(&months, findings);
+    let unreported = incomplete::check_incomplete_months(&months, findings);
+    check_successions(&months, &unreported, findings);
     check_reappearances(&months, findings);
     check_unpublished(site, findings);
 }
