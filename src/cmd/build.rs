@@ -121,7 +121,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         println!("已封存：{}", shown(path));
     }
     let committed = writer.commit();
-    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+    if crate::diag::timings::wanted() {
         let stats = pipeline.stats();
         eprintln!(
             "timings: load+check {:.2?}, model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}, swap {:.2?}, total {:.2?}",

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::hazard::{HazardRecord, Level, YearMonth};
+use crate::render::opendata::cell_text;
+use crate::schema::{Cell, Column, Field, Ruled, COLUMNS};
 
 /// Which rule a change breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,58 +145,52 @@ pub fn against_seal(
     changes
 }
 
-/// Quiet rewrites from `prev` (month `pm`) to `cur` (month `cm`, the month after).
+/// Quiet rewrites from `prev` (month `pm`) to `cur` (month `cm`, the month after): the
+/// register schema's ruled columns ([`Ruled`]) compared hazard by hazard.
 pub fn between_months(
     pm: YearMonth,
     prev: &MonthRows<'_>,
     cm: YearMonth,
     cur: &MonthRows<'_>,
 ) -> Vec<Change> {
+    let ruled: Vec<(&'static Column, Ruled)> = COLUMNS
+        .iter()
+        .filter_map(|c| c.ruled.map(|r| (c, r)))
+        .collect();
+    let extension = Field::Extended.column();
     let mut changes = Vec::new();
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for (id, now) in cur {
         let Some(then) = prev.get(id) else { continue };
         let (a, b) = (then.record, now.record);
-        let mut push = |kind: Kind, column: &'static str, old: String, new: String| {
-            changes.push(Change {
-                kind,
-                month: cm,
-                id: id.to_string(),
-                title: b.title.clone(),
-                column: Some(column),
-                old,
-                new,
-                file: Some(b.origin.file.clone()),
-                row: Some(b.origin.row),
-                before: Some((pm, a.origin.file.clone(), a.origin.row)),
-            });
-        };
-        if a.deadline != b.deadline && b.extended.is_none() {
-            push(
-                Kind::DeadlineMoved,
-                "整改时限",
-                date(a.deadline),
-                date(b.deadline),
-            );
-        }
-        if a.found.is_some() && a.found != b.found {
-            push(Kind::FoundChanged, "发现日期", date(a.found), date(b.found));
-        }
-        if a.level == Some(Level::Major) && b.level != Some(Level::Major) {
-            push(
-                Kind::LevelDowngraded,
-                "隐患等级",
-                Level::Major.label().to_string(),
-                b.level.map(|l| l.label().to_string()).unwrap_or_default(),
-            );
-        }
-        if a.supervised && !b.supervised && b.status.is_open() {
-            push(
-                Kind::SupervisionDropped,
-                "挂牌督办",
-                "是".to_string(),
-                "否".to_string(),
-            );
+        for (column, rule) in &ruled {
+            let (old, new) = (column.get(a), column.get(b));
+            let kind = match rule {
+                Ruled::OnlyViaExtension => {
+                    (old != new && extension.get(b).is_empty()).then_some(Kind::DeadlineMoved)
+                }
+                Ruled::Fixed => (!old.is_empty() && old != new).then_some(Kind::FoundChanged),
+                Ruled::NoDowngrade => (old == Cell::Label(Level::Major.label())
+                    && new != Cell::Label(Level::Major.label()))
+                .then_some(Kind::LevelDowngraded),
+                Ruled::KeptWhileOpen => (old == Cell::Yes(true)
+                    && new != Cell::Yes(true)
+                    && b.status.is_open())
+                .then_some(Kind::SupervisionDropped),
+            };
+            if let Some(kind) = kind {
+                changes.push(Change {
+                    kind,
+                    month: cm,
+                    id: id.to_string(),
+                    title: b.title.clone(),
+                    column: Some(column.headers[0]),
+                    old: cell_text(old),
+                    new: cell_text(new),
+                    file: Some(b.origin.file.clone()),
+                    row: Some(b.origin.row),
+                    before: Some((pm, a.origin.file.clone(), a.origin.row)),
+                });
+            }
         }
     }
     changes

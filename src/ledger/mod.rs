@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::RegisterFile;
-use crate::render::opendata::{register_columns, PublishedHazard};
+use crate::render::opendata::PublishedHazard;
 use chain::{Archive, ChainFile};
 use corrections::Correction;
 use diff::{Change, Kind, MonthRows, Published};
@@ -100,7 +100,7 @@ impl Ledger {
 
 /// The published columns a seal holds.
 pub fn columns() -> Vec<&'static str> {
-    register_columns().collect()
+    crate::schema::published().map(|c| c.headers[0]).collect()
 }
 
 /// Runs the ledger over the site's registers: adds its findings and returns what the
@@ -143,7 +143,7 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     let columns = columns();
     let current = published_rows(registers);
     let corrections =
-        corrections::load(opts.root, crate::load::register::canonical_header, findings);
+        corrections::load(opts.root, published_header, findings);
     let sealed_corrections: Vec<&SealedCorrection> = archive
         .seals
         .iter()
@@ -321,6 +321,14 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
         months: month_seals,
         corrections: all,
     }
+}
+
+/// The canonical header of the published register column a header names (aliases,
+/// full-width forms and spaces accepted): `整改期限` → `整改时限`.
+fn published_header(header: &str) -> Option<&'static str> {
+    crate::schema::Field::from_header(header)
+        .filter(|f| f.column().published)
+        .map(crate::schema::Field::canonical)
 }
 
 /// Writes the seals a run made into the site's `archive/`, in chain order. Each is
