@@ -172,10 +172,10 @@ pub fn between_months(
                 Ruled::NoDowngrade => (old == Cell::Label(Level::Major.label())
                     && new != Cell::Label(Level::Major.label()))
                 .then_some(Kind::LevelDowngraded),
-                Ruled::KeptWhileOpen => (old == Cell::Yes(true)
-                    && new != Cell::Yes(true)
-                    && b.status.is_open())
-                .then_some(Kind::SupervisionDropped),
+                Ruled::KeptWhileOpen => {
+                    (old == Cell::Yes(true) && new != Cell::Yes(true) && b.status.is_open())
+                        .then_some(Kind::SupervisionDropped)
+                }
             };
             if let Some(kind) = kind {
                 changes.push(Change {

@@ -142,8 +142,7 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
 
     let columns = columns();
     let current = published_rows(registers);
-    let corrections =
-        corrections::load(opts.root, published_header, findings);
+    let corrections = corrections::load(opts.root, published_header, findings);
     let sealed_corrections: Vec<&SealedCorrection> = archive
         .seals
         .iter()
