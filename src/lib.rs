@@ -11,11 +11,13 @@
 //! 4. [`render`]: turn the model into pages and data files with the theme.
 //! 5. [`write`](mod@write): put the output in place atomically.
 //!
-//! `cmd` holds the thin command-line front ends.
+//! `cmd` holds the thin command-line front ends; [`desktop`] is the menu a double-click
+//! on the program opens.
 
 pub mod check;
 pub mod cmd;
 pub mod config;
+pub mod desktop;
 pub mod hazard;
 pub mod load;
 pub mod model;

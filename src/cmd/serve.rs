@@ -1,7 +1,7 @@
 //! `gongkai serve`: local preview with live reload.
 
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, Receiver};
 
 use super::ServeArgs;
 use crate::serve::{Preview, PreviewOptions};
@@ -15,7 +15,13 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }) {
         eprintln!("无法设置 Ctrl-C 处理：{err}。预览照常运行，可直接关闭窗口退出。");
     }
+    run_until(args, stop_rx)
+}
 
+/// The preview of `gongkai serve` until `stop_rx` receives (the double-click menu owns
+/// the Ctrl-C handler and returns to its menu afterwards). If the sender is gone, the
+/// preview runs until the process ends.
+pub fn run_until(args: &ServeArgs, stop_rx: Receiver<()>) -> ExitCode {
     let options = PreviewOptions {
         root: args.root.clone(),
         port: args.port,
