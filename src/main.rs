@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use gongkai::cmd::{self, Cli, Command};
+use gongkai::cmd::{self, Command};
 
 /// Rendering tens of thousands of pages allocates and frees many small strings from
 /// every thread at once; mimalloc does that with less contention than the system
@@ -18,7 +17,7 @@ fn main() -> ExitCode {
     if let Some(dropped) = gongkai::desktop::without_command(&args) {
         return gongkai::desktop::run(dropped);
     }
-    let cli = Cli::parse();
+    let cli = cmd::zh::parse();
     if matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
     }

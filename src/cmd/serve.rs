@@ -22,11 +22,16 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 /// the Ctrl-C handler and returns to its menu afterwards). If the sender is gone, the
 /// preview runs until the process ends.
 pub fn run_until(args: &ServeArgs, stop_rx: Receiver<()>) -> ExitCode {
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let options = PreviewOptions {
         root: args.root.clone(),
         port: args.port,
         next_free_port: true,
         verbose: true,
+        today: Some(today.date),
     };
     let preview = match Preview::start(&options) {
         Ok(preview) => preview,

@@ -23,7 +23,7 @@ use clap::CommandFactory;
 
 pub use menu::{Actions, Menu};
 
-use crate::cmd::{self, BuildArgs, CheckArgs, Cli, Format, NewArgs, ServeArgs};
+use crate::cmd::{self, BuildArgs, CheckArgs, Cli, Format, NewArgs, ServeArgs, TodayArg};
 use crate::config::CONFIG_FILE;
 
 /// The folder of the example site in the downloadable zip, beside the program.
@@ -111,6 +111,8 @@ impl Actions for Commands {
         cmd::check::run(&CheckArgs {
             root: site.to_path_buf(),
             format: Format::Text,
+            quiet: false,
+            today: TodayArg::default(),
         });
     }
 
@@ -119,6 +121,8 @@ impl Actions for Commands {
             root: site.to_path_buf(),
             out: None,
             base_url: None,
+            quiet: false,
+            today: TodayArg::default(),
         });
     }
 
@@ -131,6 +135,7 @@ impl Actions for Commands {
             root: site.to_path_buf(),
             port: 1111,
             open: true,
+            today: TodayArg::default(),
         };
         cmd::serve::run_until(&args, stopped);
         if let Ok(mut slot) = PREVIEW_STOP.lock() {
