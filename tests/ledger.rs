@@ -380,6 +380,9 @@ fn a_covered_correction_reissues_the_seal_and_is_shown_on_the_site() {
     assert!(month.contains("（更正后第 2 版）"));
     let csv = std::fs::read_to_string(site.path("public/data/corrections.csv")).unwrap();
     assert!(csv.contains("2025-02,JC-004,整改措施,补设静电接地装置,补设静电接地装置并检测,漏填检测要求,2025-03-27,乡安委办 李主任"));
+    let feed = std::fs::read_to_string(site.path("public/feed.xml")).unwrap();
+    assert!(feed.contains("<title>更正：2025年2月隐患 JC-004“整改措施”</title>"), "{feed}");
+    assert!(feed.contains("由补设静电接地装置更正为补设静电接地装置并检测。更正原因：漏填检测要求"));
     // Stable: the next build seals nothing, warns nothing, and verify passes.
     let again = build(&site, "2025-03-28");
     assert!(again.status.success());
