@@ -958,6 +958,12 @@ fn a_correction_saved_in_the_preview_clears_the_ledger_error() {
     });
     let (status, _, page) = get(port, "/corrections/");
     assert_eq!(status, 200);
-    assert!(page.contains("<td>2025-02-20</td>\n<td>2025-04-30</td>"), "{page}");
-    assert!(!run.site.path("archive").exists(), "the preview never seals");
+    assert!(
+        page.contains("<td>2025-02-20</td>\n<td>2025-04-30</td>"),
+        "{page}"
+    );
+    assert!(
+        !run.site.path("archive").exists(),
+        "the preview never seals"
+    );
 }

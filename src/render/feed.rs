@@ -192,8 +192,18 @@ fn correction_entry(
     let month = crate::hazard::YearMonth::parse(&c.month)
         .map(|m| m.to_chinese())
         .unwrap_or_else(|| c.month.clone());
-    let column = if c.column.is_empty() { "整条隐患" } else { &c.column };
-    let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { v.to_string() };
+    let column = if c.column.is_empty() {
+        "整条隐患"
+    } else {
+        &c.column
+    };
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "（空）".to_string()
+        } else {
+            v.to_string()
+        }
+    };
     Entry {
         title: Text::plain(format!("更正：{month}隐患 {}“{column}”", c.id)),
         id: format!(
