@@ -57,20 +57,37 @@ impl Archive {
             names.push(name);
         }
         names.sort();
-        let read: Vec<(String, std::io::Result<Vec<u8>>)> = {
+        // A county's months are several megabytes each: read, hash and parse them side
+        // by side (in name order, so the report does not depend on the threads).
+        let read: Vec<(String, Option<(YearMonth, Result<Seal, SealError>)>)> = {
             use rayon::prelude::*;
             names
                 .into_par_iter()
                 .map(|name| {
-                    let bytes = std::fs::read(folder.join(&name));
-                    (name, bytes)
+                    let checked = seal::parse_file_name(&name).map(|(month, version)| {
+                        let seal = std::fs::read(folder.join(&name))
+                            .map_err(|e| SealError::Body(e.to_string()))
+                            .and_then(Seal::read)
+                            .and_then(|s| {
+                                if s.body.month == month.to_string() && s.body.version == version {
+                                    Ok(s)
+                                } else {
+                                    Err(SealError::Name {
+                                        month: s.body.month.clone(),
+                                        version: s.body.version,
+                                    })
+                                }
+                            });
+                        (month, seal)
+                    });
+                    (name, checked)
                 })
                 .collect()
         };
         let mut seals = Vec::new();
-        for (name, bytes) in read {
+        for (name, checked) in read {
             let file = Path::new(ARCHIVE_DIR).join(&name);
-            let Some((month, version)) = seal::parse_file_name(&name) else {
+            let Some((month, checked)) = checked else {
                 archive.problems.push(Problem {
                     file,
                     month: None,
@@ -78,19 +95,6 @@ impl Archive {
                 });
                 continue;
             };
-            let checked = bytes
-                .map_err(|e| SealError::Body(e.to_string()))
-                .and_then(Seal::read)
-                .and_then(|s| {
-                    if s.body.month == month.to_string() && s.body.version == version {
-                        Ok(s)
-                    } else {
-                        Err(SealError::Name {
-                            month: s.body.month.clone(),
-                            version: s.body.version,
-                        })
-                    }
-                });
             match checked {
                 Ok(s) => seals.push(s),
                 Err(err) => archive.problems.push(Problem {

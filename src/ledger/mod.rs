@@ -151,28 +151,35 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     let latest = archive.latest();
 
     // Every change to the published record.
-    let mut changes: Vec<Change> = Vec::new();
-    for (month, s) in &latest {
-        match current.get(month) {
-            Some(rows) => changes.extend(diff::against_seal(
-                *month,
-                &columns,
-                &s.body.rows,
-                &rows.rows,
-                rows.first_file.clone(),
-            )),
-            None => findings.push(
-                Finding::error(
-                    "sealed-month-missing",
-                    format!(
-                        "{month} 已封存（archive/{}），但 content/registers/ 里没有这个月的台账了",
-                        s.file_name()
-                    ),
+    // Each sealed month against its seal, side by side (a county's months are 10,000
+    // rows each).
+    let mut changes: Vec<Change> = latest
+        .par_iter()
+        .filter_map(|(month, s)| {
+            current.get(month).map(|rows| {
+                diff::against_seal(
+                    *month,
+                    &columns,
+                    &s.body.rows,
+                    &rows.rows,
+                    rows.first_file.clone(),
                 )
-                .in_file(format!("content/registers/{month}"))
-                .with_help("已公开的月份不能删除。请从备份恢复这个月的台账文件。"),
-            ),
-        }
+            })
+        })
+        .flatten()
+        .collect();
+    for (month, s) in latest.iter().filter(|(m, _)| !current.contains_key(m)) {
+        findings.push(
+            Finding::error(
+                "sealed-month-missing",
+                format!(
+                    "{month} 已封存（archive/{}），但 content/registers/ 里没有这个月的台账了",
+                    s.file_name()
+                ),
+            )
+            .in_file(format!("content/registers/{month}"))
+            .with_help("已公开的月份不能删除。请从备份恢复这个月的台账文件。"),
+        );
     }
     let months: Vec<&YearMonth> = current.keys().collect();
     for pair in months.windows(2) {
