@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::seal::{self, Seal, SealError, ARCHIVE_DIR, CHAIN_FILE};
 use crate::hazard::YearMonth;
 
+/// A seal file's month (from its name) and what reading it gave.
+type Checked = (YearMonth, Result<Seal, SealError>);
+
 /// One thing wrong with an archive, with the file and month it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -59,7 +62,7 @@ impl Archive {
         names.sort();
         // A county's months are several megabytes each: read, hash and parse them side
         // by side (in name order, so the report does not depend on the threads).
-        let read: Vec<(String, Option<(YearMonth, Result<Seal, SealError>)>)> = {
+        let read: Vec<(String, Option<Checked>)> = {
             use rayon::prelude::*;
             names
                 .into_par_iter()
