@@ -16,6 +16,7 @@
 //! vocabulary. `cmd` holds the thin command-line front ends; [`today`] is the one place
 //! that decides which date the tool takes as today.
 
+pub mod attach;
 pub mod check;
 pub mod cmd;
 pub mod config;
