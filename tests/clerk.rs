@@ -307,3 +307,57 @@ fn the_example_pdf_is_scanned_as_text() {
     assert!(photo.windows(12).any(|w| w == b"ExamplePhone"));
     assert!(photo.windows(2).any(|w| w == [0x88, 0x25]));
 }
+
+/// `check` says 可以发布 exactly when `build` publishes: the same pass or refusal (exit
+/// code) on every fixture site, on the hostile one, and on the example with a phone
+/// number typed into a public cell (found only by rendering and scanning).
+#[test]
+fn check_and_build_agree_on_every_fixture_site() {
+    let mut sites: Vec<(String, TempSite)> = std::fs::read_dir(common::fixtures())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("site.toml").is_file())
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let site = TempSite::copy_of(&name);
+            (name, site)
+        })
+        .collect();
+    assert!(sites.len() >= 2, "fixture sites found");
+    let leaky = TempSite::copy_of("town");
+    leaky.edit(
+        "content/registers/2025-03/执法队.csv",
+        "已责令整改",
+        "已责令整改，联系人手机13812345678",
+    );
+    sites.push(("town with a phone number in a public cell".into(), leaky));
+    for (name, site) in &sites {
+        let check = gongkai(&["check", "--root", site.root().to_str().unwrap()]);
+        let build = build(site, &[]);
+        assert_eq!(
+            check.status.code(),
+            build.status.code().map(|c| c.min(1)),
+            "{name}: check and build disagree\ncheck:\n{}\nbuild:\n{}",
+            stdout(&check),
+            stdout(&build)
+        );
+        let says_publishable = stdout(&check).contains("可以发布");
+        assert_eq!(
+            says_publishable,
+            build.status.success(),
+            "{name}: {}",
+            stdout(&check)
+        );
+    }
+    // The leak is found by check too, with the same code as build.
+    let check = gongkai(&[
+        "check",
+        "--root",
+        sites.last().unwrap().1.root().to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&check).contains("[leak-mobile]"),
+        "{}",
+        stdout(&check)
+    );
+}
