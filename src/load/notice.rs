@@ -154,6 +154,7 @@ pub fn load_notices(
             }
         }
     }
+    note_unlinked(root, &notices, findings);
     (notices, paths.len())
 }
 
@@ -262,6 +263,7 @@ pub fn load_notices_cached(
         }
         cache.by_path.insert(rel, cached);
     }
+    note_unlinked(root, &notices, findings);
     (notices, paths.len())
 }
 
@@ -284,6 +286,36 @@ fn attach_files(root: &Path, notice: &mut Notice, findings: &mut Findings) {
         &notice.attachments,
         root,
     ));
+}
+
+/// A photo or document among the notices that no published notice links is not
+/// published: say so, so nobody thinks it is on the site.
+fn note_unlinked(root: &Path, notices: &[Notice], findings: &mut Findings) {
+    let dir = root.join(NOTICES_DIR);
+    let linked: std::collections::HashSet<&Path> = notices
+        .iter()
+        .flat_map(|n| n.attachments.iter().map(|a| a.source.as_path()))
+        .collect();
+    // The other files of the folder were reported by the notices' own walk.
+    let mut ignored = Findings::default();
+    let files = files::content_files(
+        root,
+        &dir,
+        &crate::attach::extensions(),
+        &["md", "markdown"],
+        true,
+        &mut ignored,
+    );
+    for file in files {
+        let rel = relative_path(root, &file);
+        if !linked.contains(rel.as_path()) {
+            findings.push(
+                Finding::note("attachment-not-linked", "没有已公开的通知链接这个文件，不会发布")
+                    .in_file(rel)
+                    .with_help("要随通知发布，请在通知正文中链接它，例如 [附件名称](fj/文件名.pdf)；照片写作 ![说明](fj/照片.jpg)。"),
+            );
+        }
+    }
 }
 
 /// Loads every standing page in `content/pages/` (that folder only). Returns the pages
