@@ -361,3 +361,47 @@ fn check_and_build_agree_on_every_fixture_site() {
         stdout(&check)
     );
 }
+
+/// The bundled example builds with a report a clerk reads at a glance: at most 25
+/// lines, the unpublished columns said once per kind with the file count; `--quiet`
+/// prints only the conclusion.
+#[test]
+fn example_build_prints_at_most_25_lines_and_quiet_less() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("public");
+    // Pinned as the site digest pins it: nothing new is sealed into the repository.
+    let today = "--today=2026-10-25";
+    let out = gongkai(&[
+        "build",
+        today,
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    let lines = text.lines().count();
+    assert!(lines <= 25, "{lines} lines:\n{text}");
+    assert_eq!(
+        text.matches("以下列不会公开：举报人、举报人电话").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("以下列不会公开：举报人、举报人电话（18 个文件，如 "),
+        "{text}"
+    );
+    let quiet = gongkai(&[
+        "build",
+        today,
+        "--quiet",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stdout(&quiet).lines().count(), 2, "{}", stdout(&quiet));
+}

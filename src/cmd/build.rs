@@ -36,7 +36,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         let findings = Findings {
             items: vec![finding],
         };
-        if let Err(err) = print_report(&findings, 0, 0) {
+        if let Err(err) = print_report(&findings, 0, 0, args.quiet) {
             eprintln!("无法输出检查结果：{err}");
         }
         return ExitCode::from(1);
@@ -89,7 +89,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok(streamed) => streamed,
         Err(findings) => {
             drop(writer);
-            if let Err(err) = print_report(&findings, files_read, rows_read) {
+            if let Err(err) = print_report(&findings, files_read, rows_read, args.quiet) {
                 eprintln!("无法输出检查结果：{err}");
             }
             let (code, why) = failure(&findings);
@@ -97,7 +97,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    if let Err(err) = print_report(&streamed.findings, files_read, rows_read) {
+    if let Err(err) = print_report(&streamed.findings, files_read, rows_read, args.quiet) {
         eprintln!("无法输出检查结果：{err}");
     }
     let pages = sink.pages();
@@ -186,12 +186,12 @@ fn failure(findings: &Findings) -> (u8, &'static str) {
 }
 
 /// The check report, with the counts of what the pipeline read.
-fn print_report(findings: &Findings, files: usize, rows: usize) -> io::Result<()> {
+fn print_report(findings: &Findings, files: usize, rows: usize, quiet: bool) -> io::Result<()> {
     let summary = Summary::new(findings, files, rows);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    report::write_text(&mut out, findings, &summary, color)?;
+    report::write_text_with(&mut out, findings, &summary, color, quiet)?;
     out.flush()
 }
 

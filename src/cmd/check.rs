@@ -42,7 +42,7 @@ pub fn check_site(root: &Path, options: RenderOptions) -> Checked {
 }
 
 /// Prints the findings on stdout in the chosen format and returns the summary.
-pub fn print_findings(checked: &Checked, format: Format) -> io::Result<Summary> {
+pub fn print_findings(checked: &Checked, format: Format, quiet: bool) -> io::Result<Summary> {
     let findings = &checked.findings;
     let summary = Summary::new(findings, checked.files_read, checked.rows_read);
     let stdout = io::stdout();
@@ -50,7 +50,7 @@ pub fn print_findings(checked: &Checked, format: Format) -> io::Result<Summary> 
     match format {
         Format::Text => {
             let color = out.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::write_text(&mut out, findings, &summary, color)?
+            report::write_text_with(&mut out, findings, &summary, color, quiet)?
         }
         Format::Json => report::write_json(&mut out, findings, &summary)?,
     }
@@ -71,7 +71,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     // The archive of the last output must still be in the site's (the ledger's rule).
     options.previous_out = Some(args.out.clone().unwrap_or_else(|| args.root.join("public")));
     let checked = check_site(&args.root, options);
-    match print_findings(&checked, args.format) {
+    match print_findings(&checked, args.format, args.quiet) {
         Ok(_) if checked.findings.has_errors() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(err) => {

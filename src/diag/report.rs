@@ -4,7 +4,7 @@
 //! Chinese, then lets miette draw the row with the bad cell underlined, then says what
 //! to do. A summary line ends the report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -66,27 +66,57 @@ pub fn write_text(
     summary: &Summary,
     color: bool,
 ) -> io::Result<()> {
+    write_text_with(out, findings, summary, color, false)
+}
+
+/// [`write_text`] for people in a hurry and for scripts: errors first, then warnings,
+/// each with where it is, the cell and what to do; then the notes, one line each, the
+/// same note on many files said once with the file count; then the summary line.
+/// `quiet` leaves out warnings and notes (`--quiet`).
+pub fn write_text_with(
+    out: &mut dyn Write,
+    findings: &Findings,
+    summary: &Summary,
+    color: bool,
+    quiet: bool,
+) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    // Advice that repeats (the same kind of note on thirty files) is said once.
-    let mut helped = std::collections::HashSet::new();
-    // Notes of one kind can run to thousands at county scale (every overdue hazard of
-    // every month); the first few say what they are, the JSON report has them all.
-    let mut notes_shown: HashMap<&str, usize> = HashMap::new();
-    for finding in &findings.items {
-        if finding.severity == Severity::Note {
-            let shown = notes_shown.entry(finding.code).or_default();
-            *shown += 1;
-            if *shown > NOTES_PER_KIND {
-                continue;
-            }
+    let severities: &[Severity] = if quiet {
+        &[Severity::Error]
+    } else {
+        &[Severity::Error, Severity::Warning]
+    };
+    for &severity in severities {
+        for finding in findings.items.iter().filter(|f| f.severity == severity) {
+            write_full(out, finding, &handler)?;
         }
-        writeln!(out, "{}", heading(finding))?;
-        if finding.snippet.is_some() {
+    }
+    if !quiet {
+        write_notes(out, findings)?;
+    }
+    writeln!(out, "{summary}")
+}
+
+/// One error or warning: heading, message, the cell, what to do.
+fn write_full(
+    out: &mut dyn Write,
+    finding: &Finding,
+    handler: &GraphicalReportHandler,
+) -> io::Result<()> {
+    writeln!(out, "{}", heading(finding))?;
+    match (&finding.snippet, cell_name(finding)) {
+        // A cell of a table: named as Excel names it, not drawn inside its whole row
+        // (a wide Chinese row put the pointer hundreds of columns to the right).
+        (Some(_), Some(cell)) => {
+            writeln!(out, "  {}", finding.message)?;
+            writeln!(out, "  {cell}")?;
+        }
+        (Some(_), None) => {
             let mut rendered = String::new();
             // Rendering into a String cannot fail for want of I/O; if miette refuses the
             // snippet (bad span), the heading and message below still say everything.
@@ -98,45 +128,140 @@ pub fn write_text(
             } else {
                 writeln!(out, "  {}", finding.message)?;
             }
-        } else {
+        }
+        (None, _) => {
             writeln!(out, "  {}", finding.message)?;
             if let Some(value) = &finding.value {
                 writeln!(out, "  内容：「{value}」")?;
             }
         }
-        if let Some(help) = &finding.help {
-            if finding.severity != Severity::Note || helped.insert((finding.code, help)) {
-                writeln!(out, "  处理办法：{help}")?;
-            }
-        }
-        writeln!(out)?;
     }
-    for (code, count) in notes_counts(findings) {
-        if count > NOTES_PER_KIND {
-            writeln!(
-                out,
-                "提示 [{code}] 同类提示共 {count} 条，以上只列出前 {NOTES_PER_KIND} 条；全部内容请用 --format json 查看。\n"
-            )?;
-        }
+    if let Some(help) = &finding.help {
+        writeln!(out, "  处理办法：{help}")?;
     }
-    writeln!(out, "{summary}")
+    writeln!(out)
 }
 
-/// How many notes of one kind the human report lists before it only counts them.
-pub const NOTES_PER_KIND: usize = 30;
+/// `单元格 D5（“整改时限”列）：「2026-13-01」` for a finding whose snippet is a CSV row
+/// with the value in it.
+fn cell_name(finding: &Finding) -> Option<String> {
+    let snippet = finding.snippet.as_ref()?;
+    let value = finding.value.as_deref().unwrap_or_else(|| {
+        snippet
+            .text
+            .get(snippet.offset..snippet.offset + snippet.len)
+            .unwrap_or("")
+    });
+    let before = snippet.text.get(..snippet.offset)?;
+    // Fields before the cell, read as CSV so quoted commas count right.
+    let index = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(before.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map_or(0, |r| r.len().saturating_sub(1));
+    let row = finding.row.map(|r| r.to_string()).unwrap_or_default();
+    let column = finding
+        .column
+        .as_ref()
+        .map(|c| format!("（“{c}”列）"))
+        .unwrap_or_default();
+    Some(format!(
+        "单元格 {}{row}{column}：「{value}」",
+        column_letter(index)
+    ))
+}
 
-/// Number of notes per code, in code order.
-fn notes_counts(findings: &Findings) -> BTreeMap<&'static str, usize> {
-    let mut counts = BTreeMap::new();
-    for finding in findings
+/// Excel's name of the column at `index` (0 → A, 25 → Z, 26 → AA).
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// The notes, one line each; the same note (code and message) on several files is one
+/// line with the number of files; at most [`NOTES_PER_KIND`] lines per kind.
+fn write_notes(out: &mut dyn Write, findings: &Findings) -> io::Result<()> {
+    let notes: Vec<&Finding> = findings
         .items
         .iter()
         .filter(|f| f.severity == Severity::Note)
-    {
-        *counts.entry(finding.code).or_default() += 1;
+        .collect();
+    if notes.is_empty() {
+        return Ok(());
     }
-    counts
+    // (code, message) → the notes saying it, in report order.
+    let mut groups: Vec<((&str, &str), Vec<&Finding>)> = Vec::new();
+    for note in &notes {
+        let key = (note.code, note.message.as_str());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(note),
+            None => groups.push((key, vec![note])),
+        }
+    }
+    groups.sort_by_key(|((code, _), _)| *code);
+    writeln!(
+        out,
+        "提示 {} 条（同样的提示已合并；全部内容请用 --format json 查看）：",
+        notes.len()
+    )?;
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    let mut helped = std::collections::HashSet::new();
+    for ((code, message), list) in &groups {
+        let shown = lines.entry(code).or_default();
+        *shown += 1;
+        if *shown > NOTES_PER_KIND {
+            continue;
+        }
+        let first = list[0];
+        let place = if list.len() > 1 {
+            let file = first
+                .file
+                .as_ref()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("（{} 个文件，如 {file}）", list.len())
+        } else {
+            let place = heading(first);
+            let place = place
+                .trim_start_matches(first.severity.label())
+                .trim()
+                .trim_end_matches(&format!("[{code}]"))
+                .trim()
+                .to_string();
+            if place.is_empty() {
+                String::new()
+            } else {
+                format!("（{place}）")
+            }
+        };
+        writeln!(out, "  [{code}] {message}{place}")?;
+        if let Some(help) = &first.help {
+            if helped.insert(*code) {
+                writeln!(out, "    处理办法：{help}")?;
+            }
+        }
+    }
+    for (code, count) in lines {
+        if count > NOTES_PER_KIND {
+            writeln!(
+                out,
+                "  [{code}] 同类提示共 {count} 条，以上只列出前 {NOTES_PER_KIND} 条"
+            )?;
+        }
+    }
+    writeln!(out)
 }
+
+/// How many notes of one kind the human report lists before it only counts them.
+pub const NOTES_PER_KIND: usize = 10;
 
 /// `错误 content/registers/2024-05/东庄村.csv 第 7 行「完成日期」列 [status-done-missing]`
 fn heading(finding: &Finding) -> String {
@@ -292,6 +417,44 @@ mod tests {
     }
 
     #[test]
+    fn excel_column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn errors_come_first_and_quiet_leaves_out_the_rest() {
+        let mut findings = Findings::default();
+        for file in ["a.csv", "b.csv", "c.csv"] {
+            findings
+                .push(Finding::note("columns-unpublished", "以下列不会公开：举报人").in_file(file));
+        }
+        findings.push(Finding::warning("w", "警告一条").in_file("a.csv"));
+        findings.push(Finding::error("e", "错误一条").in_file("z.csv"));
+        let summary = Summary::new(&findings, 3, 0);
+        let mut out = Vec::new();
+        write_text(&mut out, &findings, &summary, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let error = out.find("错误一条").unwrap();
+        assert!(error < out.find("警告一条").unwrap(), "{out}");
+        assert_eq!(out.matches("以下列不会公开").count(), 1, "{out}");
+        assert!(
+            out.contains("  [columns-unpublished] 以下列不会公开：举报人（3 个文件，如 a.csv）\n"),
+            "{out}"
+        );
+        let mut quiet = Vec::new();
+        write_text_with(&mut quiet, &findings, &summary, false, true).unwrap();
+        let quiet = String::from_utf8(quiet).unwrap();
+        assert!(
+            quiet.contains("错误一条") && !quiet.contains("警告一条") && !quiet.contains("举报人"),
+            "{quiet}"
+        );
+    }
+
+    #[test]
     fn text_report_names_file_row_column_and_shows_cell() {
         let findings = sample();
         let summary = Summary::new(&findings, 3, 40);
@@ -304,11 +467,12 @@ mod tests {
             ),
             "{out}"
         );
+        // The cell by its Excel name and header, not the whole CSV line.
         assert!(
-            out.contains("7 │ DG-001,液氨制冷车间氨气报警器失效,2024年13月5日"),
+            out.contains("  单元格 C7（“发现日期”列）：「2024年13月5日」\n"),
             "{out}"
         );
-        assert!(out.contains("这里"), "{out}");
+        assert!(!out.contains("DG-001,液氨制冷车间氨气报警器失效"), "{out}");
         assert!(out.contains("处理办法：请写成"), "{out}");
         assert!(out.contains("错误 [month-gap]"), "{out}");
         assert!(
