@@ -1,9 +1,10 @@
 //! The house's floor plan, held against the code: no module imports a module of a later
 //! stage. The stages run load → check → model → render → write; below them stand the
 //! diagnostics room (`diag`), the clock (`today`), the register's vocabulary (`hazard`)
-//! and its schema (`schema`), and the settings (`config`); the leak scan (`scan`) reads
-//! what `render` made; `pipeline` strings the stages together; `serve` and `cmd` are the
-//! front ends.
+//! and its schema (`schema`), and the settings (`config`); the sealed months (`ledger`)
+//! judge the loaded registers against the archive beside the rules; the leak scan
+//! (`scan`) reads what `render` made; `pipeline` strings the stages together; `serve`,
+//! `cmd` and `desktop` (the double-click menu) are the front ends.
 //!
 //! The test reads every source file under `src/` (test modules left out: a `tests.rs`
 //! file, or a `#[cfg(test)] mod …` block) and checks that each `crate::X` it names is on
@@ -18,8 +19,8 @@ use walkdir::WalkDir;
 
 /// The floors, lowest first. A module may import only modules listed before it.
 const FLOORS: &[&str] = &[
-    "diag", "today", "hazard", "schema", "config", "load", "check", "model", "render", "scan",
-    "write", "pipeline", "serve", "cmd",
+    "diag", "today", "hazard", "schema", "config", "load", "check", "ledger", "model", "render",
+    "scan", "write", "pipeline", "serve", "cmd", "desktop",
 ];
 
 /// Files that are not rooms of a stage: the crate roots and test helpers.
