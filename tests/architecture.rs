@@ -1,7 +1,8 @@
 //! The house's floor plan, held against the code: no module imports a module of a later
 //! stage. The stages run load → check → model → render → write; below them stand the
-//! diagnostics room (`diag`), the clock (`today`), the register's vocabulary (`hazard`)
-//! and its schema (`schema`), and the settings (`config`); the sealed months (`ledger`)
+//! diagnostics room (`diag`), the clock (`today`), the register's vocabulary (`hazard`),
+//! output paths and links (`urls`), the register's schema (`schema`), the settings
+//! (`config`) and notice attachments (`attach`, which loading resolves); the sealed months (`ledger`)
 //! judge the loaded registers against the archive beside the rules; the leak scan
 //! (`scan`) reads what `render` made; `pipeline` strings the stages together; `serve`,
 //! `cmd` and `desktop` (the double-click menu) are the front ends.
@@ -19,8 +20,8 @@ use walkdir::WalkDir;
 
 /// The floors, lowest first. A module may import only modules listed before it.
 const FLOORS: &[&str] = &[
-    "diag", "today", "hazard", "schema", "config", "load", "check", "ledger", "model", "render",
-    "scan", "write", "pipeline", "serve", "cmd", "desktop",
+    "diag", "today", "hazard", "urls", "schema", "config", "attach", "load", "check", "ledger",
+    "model", "render", "scan", "write", "pipeline", "serve", "cmd", "desktop",
 ];
 
 /// Files that are not rooms of a stage: the crate roots and test helpers.
