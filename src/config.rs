@@ -182,7 +182,7 @@ impl SiteConfig {
                 Some(config)
             }
             Err(err) => {
-                let problem = crate::load::toml_error::explain(text, &err);
+                let problem = crate::diag::toml_error::explain(text, &err);
                 findings.push(
                     Finding::error(
                         "config-invalid",

@@ -35,6 +35,7 @@ pub mod scan;
 pub mod schema;
 pub mod serve;
 pub mod today;
+pub mod urls;
 pub mod write;
 
 #[cfg(test)]

@@ -193,13 +193,9 @@ pub fn resolve(
                 .unwrap_or_else(|| source.strip_prefix(CONTENT_DIR).unwrap_or(source));
             let segments: Vec<String> = from_notice
                 .components()
-                .map(|c| crate::render::urls::slug(&c.as_os_str().to_string_lossy()))
+                .map(|c| crate::urls::slug(&c.as_os_str().to_string_lossy()))
                 .collect();
-            format!(
-                "notices/{}/{}",
-                crate::render::urls::slug(slug),
-                segments.join("/")
-            )
+            format!("notices/{}/{}", crate::urls::slug(slug), segments.join("/"))
         };
         attachments.push(Attachment {
             link,
@@ -269,8 +265,8 @@ fn display(path: &Path) -> String {
 /// `attachments`: relative to the page, percent-encoded.
 pub fn rewrite(attachments: &[Attachment], page_path: &str, dest: &str) -> Option<String> {
     let attachment = attachments.iter().find(|a| a.link == dest)?;
-    Some(crate::render::urls::href(
-        &crate::render::urls::root_of(page_path),
+    Some(crate::urls::href(
+        &crate::urls::root_of(page_path),
         &attachment.output,
     ))
 }

@@ -4,6 +4,7 @@
 //! across months, the leak scan of a rendered page), with where it is; [`report`] prints
 //! them for people and for scripts; [`text`] holds the small text helpers every reader
 //! and the settings share (header normalisation, the relative paths findings name);
+//! [`toml_error`] says a TOML parse error in Chinese (site.toml, front matter);
 //! [`timings`] says whether stage times are wanted.
 //! Nothing here imports another module of the crate, so every stage can use it without
 //! an arrow running back up the pipeline.
@@ -12,6 +13,7 @@ mod finding;
 pub mod report;
 pub mod text;
 pub mod timings;
+pub mod toml_error;
 
 pub use finding::{Finding, Findings, Severity, Snippet};
 pub use text::{normalize_header, relative_path};

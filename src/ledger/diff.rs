@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::hazard::{HazardRecord, Level, YearMonth};
-use crate::render::opendata::cell_text;
 use crate::schema::{Cell, Column, Field, Ruled, COLUMNS};
 
 /// Which rule a change breaks.
@@ -184,8 +183,8 @@ pub fn between_months(
                     id: id.to_string(),
                     title: b.title.clone(),
                     column: Some(column.headers[0]),
-                    old: cell_text(old),
-                    new: cell_text(new),
+                    old: old.to_text(),
+                    new: new.to_text(),
                     file: Some(b.origin.file.clone()),
                     row: Some(b.origin.row),
                     before: Some((pm, a.origin.file.clone(), a.origin.row)),

@@ -26,7 +26,6 @@ use serde::Serialize;
 use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::RegisterFile;
-use crate::render::opendata::PublishedHazard;
 use chain::{Archive, ChainFile};
 use corrections::Correction;
 use diff::{Change, Kind, MonthRows, Published};
@@ -369,7 +368,7 @@ fn published_rows<'a>(registers: &[&'a RegisterFile]) -> BTreeMap<YearMonth, Mon
                 for record in &file.records {
                     rows.entry(record.id.as_str()).or_insert_with(|| Published {
                         record,
-                        cells: PublishedHazard::from_record(record).register_cells(),
+                        cells: crate::schema::published_cells(record),
                     });
                 }
             }

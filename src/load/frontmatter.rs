@@ -255,7 +255,7 @@ pub fn parse_toml(text: &str, first_line: usize) -> Result<Vec<Entry>, SyntaxErr
             .span()
             .map(|span| line_of_offset(text, span.start))
             .unwrap_or(0);
-        let problem = super::toml_error::explain(text, &err);
+        let problem = crate::diag::toml_error::explain(text, &err);
         let column = problem
             .column
             .map(|c| format!("第 {c} 列"))

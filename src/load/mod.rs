@@ -13,7 +13,6 @@ pub mod register;
 pub mod table;
 pub mod tasks;
 pub mod text;
-pub mod toml_error;
 pub mod values;
 
 use std::path::{Path, PathBuf};

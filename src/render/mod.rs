@@ -17,7 +17,9 @@ pub mod search;
 pub mod sitemap;
 pub mod theme;
 mod timings;
-pub mod urls;
+/// Output paths and links ([`crate::urls`], below every stage since loading names the
+/// files it publishes too).
+pub use crate::urls;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};

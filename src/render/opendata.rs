@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::hazard::HazardRecord;
 use crate::model::{Disclosure, HazardEntry, MonthReport};
-use crate::schema::{self, Cell, Kind};
+use crate::schema::{self, iso_date, Cell, Kind};
 
 use super::urls;
 use super::OutputFile;
@@ -162,49 +162,17 @@ impl<'a> PublishedHazard<'a> {
         }
     }
 
-    /// The published view of a register row alone, the derived fields left at their
-    /// defaults (they depend on the month, not on what the register says).
-    pub fn from_record(record: &'a HazardRecord) -> Self {
-        PublishedHazard {
-            record,
-            overdue: false,
-            overdue_days: 0,
-        }
-    }
-
     /// The CSV cells, in [`FIELDS`] order, before formula neutralisation.
     pub fn cells(&self) -> Vec<String> {
-        let mut cells = self.register_cells();
+        let mut cells = schema::published_cells(self.record);
         cells.push(yes_no(self.overdue));
         cells.push(self.overdue_days.to_string());
         cells
-    }
-
-    /// The cells of the register's published columns ([`schema::published`]), as the
-    /// site shows them, without the derived ones: what a month's seal freezes.
-    pub fn register_cells(&self) -> Vec<String> {
-        schema::published()
-            .map(|c| cell_text(c.get(self.record)))
-            .collect()
     }
 }
 
 fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.to_string()
-}
-
-/// A published value as open data and the seals write it.
-pub fn cell_text(cell: Cell<'_>) -> String {
-    match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(text) => text.to_string(),
-        Cell::Date(date) => iso_date(date),
-        // Rust prints f64 in the shortest form that reads back exactly, never in
-        // exponent notation: 12.5, 3, 0.05.
-        Cell::Number(number) => number.to_string(),
-        Cell::Yes(yes) => yes_no(yes),
-        Cell::Label(label) => label.to_string(),
-    }
 }
 
 impl Serialize for PublishedHazard<'_> {
@@ -323,13 +291,6 @@ fn month_json<'a>(
     let mut bytes = serde_json::to_vec(&document).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-/// `2024-05-12` (integer formatting: chrono's `format` parses its pattern per call,
-/// and a county's open data formats some 600,000 dates).
-fn iso_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 fn dictionary_json(site: &Disclosure) -> Vec<u8> {

@@ -178,6 +178,33 @@ impl<'a> Cell<'a> {
     pub fn is_empty(self) -> bool {
         self == Cell::Empty
     }
+
+    /// The value as open data and the seals write it: dates `2024-05-12`, numbers in the
+    /// shortest form that reads back exactly (`12.5`, `3`, never an exponent), yes/no as
+    /// 是/否, blank as the empty string.
+    pub fn to_text(self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.to_string(),
+            Cell::Date(date) => iso_date(date),
+            Cell::Number(number) => number.to_string(),
+            Cell::Yes(yes) => if yes { "是" } else { "否" }.to_string(),
+            Cell::Label(label) => label.to_string(),
+        }
+    }
+}
+
+/// `2024-05-12` (integer formatting: chrono's `format` parses its pattern per call, and a
+/// county's open data formats some 600,000 dates).
+pub fn iso_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// The texts of a record's published columns ([`published`]), in table order: the
+/// register part of an open-data row, and what a month's seal freezes.
+pub fn published_cells(record: &HazardRecord) -> Vec<String> {
+    published().map(|c| c.get(record).to_text()).collect()
 }
 
 impl<'a> From<&'a Value> for Cell<'a> {
