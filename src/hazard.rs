@@ -300,6 +300,10 @@ pub struct HazardRecord {
     /// kept so the output can be checked for them.
     #[serde(skip)]
     pub withheld: Vec<String>,
+    /// The header of each value of `withheld`, in the same order (`第N列（无表头）`
+    /// for a cell under no header), so a leak names the column it came from.
+    #[serde(skip)]
+    pub withheld_columns: Vec<String>,
 }
 
 /// A value of a column without a typed field of its own ([`HazardRecord::extra`]).
@@ -347,6 +351,7 @@ impl HazardRecord {
                 row: 3,
             },
             withheld: Vec::new(),
+            withheld_columns: Vec::new(),
         }
     }
 

@@ -401,11 +401,7 @@ fn reporter_name_copied_into_a_public_column_is_refused() {
     site.edit(REGISTER, "已验收", "已验收（经王小明实名举报）");
     site.refused(
         &before,
-        &[
-            "leak-private-value",
-            "王*明",
-            "丁村.csv 第 3 行「未公开的列」",
-        ],
+        &["leak-private-value", "王*明", "丁村.csv 第 3 行「举报人」"],
     );
 }
 

@@ -491,6 +491,7 @@ impl RowReader<'_> {
                 row: row.number,
             },
             withheld: self.layout.withheld(row),
+            withheld_columns: self.layout.withheld_headers(row),
         };
         Some(record)
     }

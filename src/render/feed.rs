@@ -308,6 +308,7 @@ pub(crate) mod test_site {
                 row: 3,
             },
             withheld: vec!["李四举报人".to_string(), "13912345678".to_string()],
+            withheld_columns: vec!["举报人".to_string(), "举报人电话".to_string()],
             ..HazardRecord::sample(id, status)
         }
     }

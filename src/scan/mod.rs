@@ -498,9 +498,13 @@ impl<'a> Builder<'a> {
 
     fn add_withheld(&mut self, record: &HazardRecord) {
         const COLUMN: &str = "未公开的列";
-        for value in &record.withheld {
+        for (i, value) in record.withheld.iter().enumerate() {
             let value = value.trim();
-            self.trace_cell(value, record, COLUMN);
+            let column = record
+                .withheld_columns
+                .get(i)
+                .map_or(COLUMN, String::as_str);
+            self.trace_cell(value, record, column);
             if value.is_empty()
                 || self.published_names.contains(value)
                 || self.allowed_values.contains(value)
@@ -511,7 +515,7 @@ impl<'a> Builder<'a> {
             let origin = self.origin(
                 record.origin.file.clone(),
                 Some(record.origin.row),
-                Some(COLUMN),
+                Some(column),
             );
             self.private.push(PrivateValue {
                 value: value.to_string(),

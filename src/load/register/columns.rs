@@ -210,6 +210,23 @@ impl Layout {
             .collect()
     }
 
+    /// The header of each value [`ColumnLayout::withheld`] returns for `row`, in the
+    /// same order.
+    pub fn withheld_headers(&self, row: &Row) -> Vec<String> {
+        row.record
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matches!(self.columns.get(*i), Some(Column::Field(_))))
+            .filter(|(_, cell)| !cell.trim().is_empty())
+            .map(|(i, _)| match (self.columns.get(i), self.headers.get(i)) {
+                (Some(Column::Withheld), Some(header)) if !header.trim().is_empty() => {
+                    header.trim().to_string()
+                }
+                _ => format!("第{}列（无表头）", i + 1),
+            })
+            .collect()
+    }
+
     /// The headers of unpublished columns as written: every private or unknown column,
     /// and (as `第N列（无表头）`) every column without a header that holds a value.
     pub fn unpublished(&self, rows: &[Row]) -> Vec<String> {
