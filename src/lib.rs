@@ -13,6 +13,7 @@
 //!
 //! `cmd` holds the thin command-line front ends.
 
+pub mod calendar;
 pub mod check;
 pub mod cmd;
 pub mod config;
