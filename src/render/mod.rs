@@ -15,6 +15,7 @@ pub mod pages;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
+pub mod timely;
 mod timings;
 pub mod urls;
 pub mod views;
@@ -278,7 +279,13 @@ impl<'a> Plan<'a> {
                 (atom, map)
             },
         );
-        for file in data.into_iter().chain(std::iter::once(atom)).chain(map) {
+        let annual = timely::csv_files(site);
+        for file in data
+            .into_iter()
+            .chain(annual)
+            .chain(std::iter::once(atom))
+            .chain(map)
+        {
             let what = format!("自动生成的 {}", file.path);
             if let Some(other) = owners.get(&file.path) {
                 // A `static/` file or a page there: name the generated file first, as
