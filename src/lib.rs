@@ -11,7 +11,8 @@
 //! 4. [`render`]: turn the model into pages and data files with the theme.
 //! 5. [`write`](mod@write): put the output in place atomically.
 //!
-//! `cmd` holds the thin command-line front ends.
+//! `cmd` holds the thin command-line front ends; [`today`] is the one place that decides
+//! which date the tool takes as today.
 
 pub mod calendar;
 pub mod check;
@@ -24,6 +25,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scan;
 pub mod serve;
+pub mod today;
 pub mod write;
 
 #[cfg(test)]

@@ -24,6 +24,10 @@ const PROGRESS_AFTER: Duration = Duration::from_millis(800);
 /// Runs `gongkai build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let root = args.root.as_path();
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
 
@@ -46,6 +50,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     };
     let mut opts = RenderOptions::new(root);
     opts.base_url = args.base_url.clone();
+    opts.today = today.date;
     let mut pipeline = Pipeline::once(root, opts);
     let sink = DiskSink::new(&writer, started);
     let result = pipeline.run_into(&sink);

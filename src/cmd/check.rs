@@ -50,6 +50,10 @@ pub fn print_findings(
 /// Runs `gongkai check`: exit 0 when there are no errors, 1 when there are, 2 when the
 /// report could not be written.
 pub fn run(args: &CheckArgs) -> ExitCode {
+    // A bad --today or GONGKAI_TODAY is refused before anything is read.
+    if let Err(code) = args.today.resolve() {
+        return code;
+    }
     let (site, findings) = load_and_check(&args.root);
     match print_findings(&findings, site.as_ref(), args.format) {
         Ok(_) if findings.has_errors() => ExitCode::from(1),

@@ -40,6 +40,27 @@ pub struct CheckArgs {
     /// 输出格式：text（默认，给人看）或 json（给脚本用）
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+/// `--today`, shared by the commands that depend on the date.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TodayArg {
+    /// 把这一天当作今天（年-月-日，例如 2026-10-26）；不写时用环境变量 GONGKAI_TODAY，再不写用本机日期
+    #[arg(long = "today", value_name = "年-月-日")]
+    pub value: Option<String>,
+}
+
+impl TodayArg {
+    /// The date the command takes as today; a bad value is printed as a Chinese error
+    /// and gives the exit code to return.
+    pub fn resolve(&self) -> Result<crate::today::Today, std::process::ExitCode> {
+        crate::today::Today::resolve(self.value.as_deref()).map_err(|err| {
+            eprintln!("错误：{err}");
+            std::process::ExitCode::from(2)
+        })
+    }
 }
 
 /// Report formats.
@@ -61,6 +82,8 @@ pub struct BuildArgs {
     /// 覆盖 site.toml 中的 base_url
     #[arg(long)]
     pub base_url: Option<String>,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
 
 /// `gongkai new`
@@ -82,4 +105,6 @@ pub struct ServeArgs {
     /// 启动后用默认浏览器打开
     #[arg(long)]
     pub open: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
