@@ -20,3 +20,52 @@ mod workdays;
 pub use duty::{DutyInput, MonthDuty, Timeline};
 pub use record::{PublicationRecord, RECORD_FILE};
 pub use workdays::{WorkCalendar, WorkdayCount, YearSource};
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::check::Findings;
+use crate::config::SiteConfig;
+use crate::load::{LoadedSite, Notice, RegisterFile, TaskList};
+
+/// Reads the publication record of the site at `root`, computes the timeline as of
+/// `today` and adds the timeliness findings (missing and late months, late notices,
+/// what is due soon). Returns the timeline for the model.
+pub fn check_parts(
+    root: &Path,
+    config: &SiteConfig,
+    registers: &[&RegisterFile],
+    notices: &[Notice],
+    tasks: &[TaskList],
+    today: NaiveDate,
+    findings: &mut Findings,
+) -> Timeline {
+    let record = PublicationRecord::load(root, findings);
+    let input = DutyInput {
+        root,
+        config,
+        registers,
+        notices,
+        tasks,
+        record: &record,
+        today,
+    };
+    let timeline = Timeline::new(&input);
+    rules::check_timeliness(&input, &timeline, findings);
+    timeline
+}
+
+/// [`check_parts`] over a loaded site.
+pub fn check_site(site: &LoadedSite, today: NaiveDate, findings: &mut Findings) -> Timeline {
+    let registers: Vec<&RegisterFile> = site.registers.iter().collect();
+    check_parts(
+        &site.root,
+        &site.config,
+        &registers,
+        &site.notices,
+        &site.tasks,
+        today,
+        findings,
+    )
+}

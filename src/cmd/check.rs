@@ -11,6 +11,15 @@ use crate::load::{self, LoadedSite};
 /// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything
 /// could be) and all findings, sorted for a stable report.
 pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) {
+    load_and_check_on(root, crate::today::Today::from_env_or_clock().date)
+}
+
+/// [`load_and_check`] with today given: months missing after their due date, notices
+/// later than 20 working days and what is due soon are judged as of `today`.
+pub fn load_and_check_on(
+    root: &std::path::Path,
+    today: chrono::NaiveDate,
+) -> (Option<LoadedSite>, Findings) {
     // Links out of the site folder and files too large to read are refused before
     // anything is loaded, as `build` does: reading them is what must not happen.
     let mut findings = load::guard::check_content(root);
@@ -21,6 +30,7 @@ pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) 
     let site = load::load_site(root, &mut findings);
     if let Some(site) = &site {
         rules::check_site(site, &mut findings);
+        crate::calendar::check_site(site, today, &mut findings);
     }
     findings.sort();
     (site, findings)
@@ -51,10 +61,11 @@ pub fn print_findings(
 /// report could not be written.
 pub fn run(args: &CheckArgs) -> ExitCode {
     // A bad --today or GONGKAI_TODAY is refused before anything is read.
-    if let Err(code) = args.today.resolve() {
-        return code;
-    }
-    let (site, findings) = load_and_check(&args.root);
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
+    let (site, findings) = load_and_check_on(&args.root, today.date);
     match print_findings(&findings, site.as_ref(), args.format) {
         Ok(_) if findings.has_errors() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,

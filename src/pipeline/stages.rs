@@ -75,6 +75,15 @@ impl Pipeline {
                 pages: &pages.value,
             };
             let root = &self.root;
+            let timeline = crate::calendar::check_parts(
+                root,
+                &config,
+                &register_refs,
+                &notices.value,
+                &tasks.value,
+                self.options.today,
+                &mut findings,
+            );
             let row_findings = &mut self.row_findings;
             // The model does not depend on the findings: it is built beside the rules
             // and used only when they pass.
@@ -119,6 +128,8 @@ impl Pipeline {
             if findings.has_errors() {
                 return Err(findings);
             }
+            let mut disclosure = disclosure;
+            disclosure.timeline = timeline;
             return Ok((disclosure, findings, files_read, rows_read));
         }
         // One run only: the inputs move into the model (a later run reads them again),
@@ -141,13 +152,15 @@ impl Pipeline {
         };
         let rules_start = Instant::now();
         rules::check_site(&site, &mut findings);
+        let timeline = crate::calendar::check_site(&site, self.options.today, &mut findings);
         findings.sort();
         self.stats.rules = rules_start.elapsed();
         if findings.has_errors() {
             return Err(findings);
         }
         let model_start = Instant::now();
-        let disclosure = model::build(site);
+        let mut disclosure = model::build(site);
+        disclosure.timeline = timeline;
         self.stats.model = model_start.elapsed();
         Ok((disclosure, findings, files_read, rows_read))
     }
