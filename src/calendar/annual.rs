@@ -34,6 +34,8 @@ pub struct AnnualReport {
     pub late: Vec<AnnualMonth>,
     /// Months past their due date without a register.
     pub missing: Vec<AnnualMonth>,
+    /// Months published on a date that is not known (neither on time nor late).
+    pub undated: Vec<AnnualMonth>,
     /// Hazards whose 发现日期 is in the year.
     pub hazards_found: usize,
     /// Hazards whose 完成日期 is in the year.
@@ -61,6 +63,7 @@ pub fn annual_reports<'a>(
                 on_time: Vec::new(),
                 late: Vec::new(),
                 missing: Vec::new(),
+                undated: Vec::new(),
                 hazards_found: 0,
                 hazards_rectified: 0,
                 hazards_closed: 0,
@@ -99,10 +102,11 @@ pub fn annual_reports<'a>(
             published: duty.published,
             days_late,
         };
-        match (duty.published, days_late) {
-            (None, _) => report.missing.push(month),
-            (Some(_), Some(_)) => report.late.push(month),
-            (Some(_), None) => report.on_time.push(month),
+        match (duty.present, duty.published, days_late) {
+            (false, _, _) => report.missing.push(month),
+            (true, None, _) => report.undated.push(month),
+            (true, Some(_), Some(_)) => report.late.push(month),
+            (true, Some(_), None) => report.on_time.push(month),
         }
     }
     for record in hazards {
@@ -140,6 +144,9 @@ impl AnnualReport {
         rows.push(row("月度隐患台账", "按时公开", self.on_time.len()));
         rows.push(row("月度隐患台账", "逾期公开", self.late.len()));
         rows.push(row("月度隐患台账", "逾期未公开", self.missing.len()));
+        if !self.undated.is_empty() {
+            rows.push(row("月度隐患台账", "公开日期未记录", self.undated.len()));
+        }
         rows.push(row("重大事故隐患", "发现", self.hazards_found));
         rows.push(row("重大事故隐患", "整改完成", self.hazards_rectified));
         rows.push(row("重大事故隐患", "销号", self.hazards_closed));
@@ -162,6 +169,7 @@ mod tests {
         MonthDuty {
             month,
             due: month.due_date(25),
+            present: published.is_some(),
             published,
             recorded: true,
         }

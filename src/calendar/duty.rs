@@ -34,7 +34,12 @@ pub struct MonthDuty {
     pub month: YearMonth,
     /// The register is due by this day (`disclosure_day`).
     pub due: NaiveDate,
-    /// When it was published; `None` while it is missing.
+    /// A register for the month was read (published or being published now).
+    pub present: bool,
+    /// When it was published: the record, else the day its files were last saved.
+    /// `None` for a missing month, and for a present one whose files seem saved after
+    /// today (the clock or `--today` is behind them): then the date is unknown and the
+    /// month is neither judged nor recorded.
     pub published: Option<NaiveDate>,
     /// True when the date was in `published.toml` before this run.
     pub recorded: bool,
@@ -43,13 +48,13 @@ pub struct MonthDuty {
 impl MonthDuty {
     /// Missing and past its due date.
     pub fn is_missing(&self) -> bool {
-        self.published.is_none()
+        !self.present
     }
 
     /// Days after the due date it was published (or, missing, that it is late as of
-    /// `today`); `None` when on time or not yet due.
+    /// `today`); `None` when on time, not yet due, or published on an unknown date.
     pub fn days_late(&self, today: NaiveDate) -> Option<i64> {
-        let at = self.published.unwrap_or(today);
+        let at = if self.present { self.published? } else { today };
         let days = (at - self.due).num_days();
         (days > 0).then_some(days)
     }
@@ -81,14 +86,21 @@ impl Timeline {
         let mut months = Vec::new();
         for (&month, &saved_on) in &saved {
             let recorded = record.months.get(&month).copied();
-            // Files saved "after today" (a clock set wrong, a date pinned in a test):
-            // the register cannot have been published later than the build publishing it.
-            let published = recorded.unwrap_or_else(|| saved_on.unwrap_or(today).min(today));
-            record.months.insert(month, published);
+            // Files saved "after today" (a clock set wrong, a date pinned with --today):
+            // when the month was published is not known, so it is not guessed.
+            let published = recorded.or_else(|| match saved_on {
+                Some(saved) if saved > today => None,
+                Some(saved) => Some(saved),
+                None => Some(today),
+            });
+            if let Some(published) = published {
+                record.months.insert(month, published);
+            }
             months.push(MonthDuty {
                 month,
                 due: month.due_date(day),
-                published: Some(published),
+                present: true,
+                published,
                 recorded: recorded.is_some(),
             });
         }
@@ -99,6 +111,7 @@ impl Timeline {
                 months.push(MonthDuty {
                     month,
                     due: month.due_date(day),
+                    present: false,
                     published: None,
                     recorded: false,
                 });
@@ -171,6 +184,47 @@ mod tests {
 
     fn ym(y: i32, m: u32) -> YearMonth {
         YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn files_saved_after_today_leave_the_date_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let config =
+            SiteConfig::parse("title = \"t\"\nissuer = \"i\"\n", &mut Findings::default()).unwrap();
+        let june = file(ym(2024, 6));
+        let path = dir.path().join(&june.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "编号\n").unwrap();
+        let record = PublicationRecord::default();
+        // The file was saved now (years after 2024): its date says nothing about 2024.
+        let t = Timeline::new(&DutyInput {
+            root: dir.path(),
+            config: &config,
+            registers: &[&june],
+            notices: &[],
+            tasks: &[],
+            record: &record,
+            today: day(2024, 7, 30),
+        });
+        let duty = t.month(ym(2024, 6)).unwrap();
+        assert!(duty.present && duty.published.is_none());
+        assert_eq!(duty.days_late(t.today), None);
+        assert!(
+            t.record.months.is_empty(),
+            "an unknown date is not recorded"
+        );
+        // With today after the save, the save date is the publication date.
+        let today = chrono::Local::now().date_naive();
+        let t = Timeline::new(&DutyInput {
+            today,
+            record: &record,
+            root: dir.path(),
+            config: &config,
+            registers: &[&june],
+            notices: &[],
+            tasks: &[],
+        });
+        assert_eq!(t.month(ym(2024, 6)).unwrap().published, Some(today));
     }
 
     fn file(month: YearMonth) -> RegisterFile {

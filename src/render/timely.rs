@@ -44,7 +44,7 @@ impl MonthTime {
         let days_late = duty.days_late(timeline.today);
         let due_short = format!("{}月{}日", duty.due.month(), duty.due.day());
         let text = match (duty.published, days_late) {
-            (None, Some(days)) => format!(
+            (None, Some(days)) if duty.is_missing() => format!(
                 "{}台账应于{due_short}前公开，尚未公开（已逾期 {days} 天）",
                 duty.month.to_chinese()
             ),
@@ -141,6 +141,7 @@ struct AnnualMonthView {
     due: DateView,
     published: Option<DateView>,
     days_late: Option<i64>,
+    present: bool,
 }
 
 impl AnnualMonthView {
@@ -151,6 +152,7 @@ impl AnnualMonthView {
             due: DateView::new(m.due),
             published: DateView::opt(m.published),
             days_late: m.days_late,
+            present: site.month(m.month).is_some(),
         }
     }
 }
@@ -169,6 +171,7 @@ pub fn pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
                 .iter()
                 .chain(&report.late)
                 .chain(&report.missing)
+                .chain(&report.undated)
                 .map(|m| AnnualMonthView::new(m, site))
                 .collect();
             months.sort_by(|a, b| a.due.iso.cmp(&b.due.iso));
