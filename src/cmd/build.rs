@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BuildArgs;
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Pipeline, Sink};
 use crate::render::{OutputFile, RenderOptions};
 use crate::write;
@@ -31,6 +31,16 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let root = args.root.as_path();
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
 
+    // A mistyped --root is said as such, before the output folder beside it is made.
+    if let Some(finding) = crate::config::root_problem(root) {
+        let findings = Findings {
+            items: vec![finding],
+        };
+        if let Err(err) = print_report(&findings, 0, 0) {
+            eprintln!("无法输出检查结果：{err}");
+        }
+        return ExitCode::from(1);
+    }
     // Refuse a dangerous output folder before any work, so the message comes first.
     if let Err(err) = write::resolve_out(&out).and_then(|o| write::check_out_dir(&o, Some(root))) {
         eprintln!("错误：{err}");

@@ -4,8 +4,9 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use super::{CheckArgs, Format};
-use crate::check::report::{self, Summary};
-use crate::check::{rules, Findings};
+use crate::check::rules;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::load::{self, LoadedSite};
 
 /// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything

@@ -23,8 +23,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Outcome, Pipeline};
 use crate::render::RenderOptions;
 

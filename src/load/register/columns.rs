@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use csv::StringRecord;
 
 use crate::config::SiteConfig;
-use crate::load::normalize_header;
+use crate::diag::normalize_header;
 use crate::load::table::Row;
 use crate::load::values::{LEVEL_VALUES, SOURCE_VALUES, STATUS_VALUES};
 
@@ -339,7 +339,7 @@ mod tests {
     }
 
     fn config() -> SiteConfig {
-        let mut findings = crate::check::Findings::default();
+        let mut findings = crate::diag::Findings::default();
         SiteConfig::parse(
             "title = \"t\"\nissuer = \"i\"\nbase_url = \"https://x/\"\n[register]\nprivate_columns = [\"联系人手机\"]\n",
             &mut findings,
