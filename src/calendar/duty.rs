@@ -176,7 +176,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::check::Findings;
+    use crate::diag::Findings;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -25,8 +25,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::check::Findings;
 use crate::config::SiteConfig;
+use crate::diag::Findings;
 use crate::load::{LoadedSite, Notice, RegisterFile, TaskList};
 
 /// Reads the publication record of the site at `root`, computes the timeline as of

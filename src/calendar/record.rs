@@ -15,7 +15,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::YearMonth;
 use crate::load::values::parse_date;
 

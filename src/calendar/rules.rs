@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::duty::{DutyInput, Timeline};
 use super::workdays::WorkCalendar;
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::load::{TaskDeadline, TaskStatus};
 
 /// The 条例's limit: published within 20 working days of being made.
