@@ -27,6 +27,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod scan;
+pub mod schema;
 pub mod serve;
 pub mod today;
 pub mod write;
