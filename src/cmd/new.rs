@@ -20,6 +20,9 @@ static EXAMPLE_CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
 /// The example's `site.toml`.
 const EXAMPLE_CONFIG: &str = include_str!("../../site.toml");
 
+/// The example's publication record (so its months and notices keep their dates).
+const EXAMPLE_RECORD: &str = include_str!("../../published.toml");
+
 /// Every file of the example: path relative to the new site folder, and its bytes.
 pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
@@ -30,7 +33,13 @@ pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
             walk(sub, out);
         }
     }
-    let mut files = vec![(PathBuf::from(CONFIG_FILE), EXAMPLE_CONFIG.as_bytes())];
+    let mut files = vec![
+        (PathBuf::from(CONFIG_FILE), EXAMPLE_CONFIG.as_bytes()),
+        (
+            PathBuf::from(crate::calendar::RECORD_FILE),
+            EXAMPLE_RECORD.as_bytes(),
+        ),
+    ];
     walk(&EXAMPLE_CONTENT, &mut files);
     files.sort();
     files
