@@ -186,11 +186,11 @@ mod tests {
             ],
             ..Timeline::default()
         };
-        let mut found_2023 = crate::model::test_record("A", Status::Closed);
+        let mut found_2023 = crate::hazard::HazardRecord::sample("A", Status::Closed);
         found_2023.found = Some(day(2023, 12, 1));
         found_2023.done = Some(day(2024, 1, 5));
         found_2023.closed = Some(day(2024, 1, 9));
-        let mut open = crate::model::test_record("B", Status::InProgress);
+        let mut open = crate::hazard::HazardRecord::sample("B", Status::InProgress);
         open.found = Some(day(2024, 3, 1));
         let reports = annual_reports(&timeline, &[], [&found_2023, &open]);
         assert_eq!(reports.len(), 1, "2023 has no month and no notice");
