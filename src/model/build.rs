@@ -85,6 +85,7 @@ pub fn build(site: LoadedSite) -> Disclosure {
         pages,
         tasks,
         timeline: Default::default(),
+        ledger: Default::default(),
     }
 }
 

@@ -41,6 +41,10 @@ pub struct Disclosure {
     /// empty when the model is built without them).
     #[serde(skip)]
     pub timeline: crate::calendar::Timeline,
+    /// The seals and corrections of the published record (set by the pipeline after the
+    /// ledger ran; empty for a model built alone).
+    #[serde(skip)]
+    pub ledger: std::sync::Arc<crate::ledger::Ledger>,
 }
 
 /// One month's disclosure.
