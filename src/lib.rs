@@ -20,6 +20,7 @@
 //! the tool takes as today.
 
 pub mod attach;
+pub mod calendar;
 pub mod check;
 pub mod cmd;
 pub mod config;

@@ -233,6 +233,8 @@ fn new_site_from_the_bundled_example_builds() {
     );
     assert!(stdout.contains("接下来"), "{stdout}");
     assert!(site.join("site.toml").is_file());
+    // The example keeps its publication dates (a new site is not told its samples are late).
+    assert!(site.join("published.toml").is_file());
 
     let (code, stdout, stderr) = build(&["--root", site_arg]);
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");

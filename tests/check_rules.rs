@@ -487,6 +487,7 @@ fn notice(slug: &str, disclosure: DisclosureMode, draft: bool) -> Notice {
         path: PathBuf::from(format!("content/notices/{slug}.md")),
         title: format!("关于{slug}的通知"),
         date: date(2024, 5, 1),
+        published: None,
         doc_number: None,
         issuer: "文水县南庄镇人民政府".to_string(),
         index_number: None,

@@ -161,6 +161,7 @@ fn notice(slug: &str, date: NaiveDate, disclosure: DisclosureMode, draft: bool) 
         path: PathBuf::from(format!("content/notices/{slug}.md")),
         title: format!("通知 {slug}"),
         date,
+        published: None,
         doc_number: None,
         issuer: "文水县南庄镇人民政府".to_string(),
         index_number: None,

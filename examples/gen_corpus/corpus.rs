@@ -159,6 +159,15 @@ pub fn generate(out: &Path, p: &Params) -> io::Result<Manifest> {
         fs::write(notices_dir.join(format!("notice-{i:04}.md")), text)?;
     }
 
+    // The publication record a site that published every month on time would have:
+    // each month's register on its due day (the 25th).
+    let mut record = String::from("[months]\n");
+    for i in 0..p.months {
+        let (y, m) = p.start.nth(i);
+        record.push_str(&format!("\"{y:04}-{m:02}\" = {y:04}-{m:02}-25\n"));
+    }
+    fs::write(out.join("published.toml"), record)?;
+
     let hazard_pages = u64::from(p.months) * u64::from(p.rows);
     let manifest = Manifest {
         months: p.months,
@@ -174,7 +183,7 @@ pub fn generate(out: &Path, p: &Params) -> io::Result<Manifest> {
             index_pages: 3,
             total_html: hazard_pages + u64::from(p.months) + u64::from(p.notices) + 3,
         },
-        files: 2 + p.months as usize + p.notices as usize,
+        files: 3 + p.months as usize + p.notices as usize,
     };
     let mut json = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
     json.push('\n');
@@ -439,7 +448,7 @@ mod tests {
         generate(b.path(), &params(3, 200, 5, 9)).unwrap();
         generate(c.path(), &params(3, 200, 5, 10)).unwrap();
         let (fa, fb, fc) = (files(a.path()), files(b.path()), files(c.path()));
-        assert_eq!(fa.len(), 1 + 1 + 3 + 5);
+        assert_eq!(fa.len(), 1 + 1 + 1 + 3 + 5);
         assert_eq!(fa, fb);
         assert_ne!(
             fa["content/registers/2024-11.csv"],
@@ -574,7 +583,10 @@ mod tests {
     fn gongkai_check_accepts_the_corpus() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), &params(7, 300, 10, 2)).unwrap();
-        let options = gongkai::render::RenderOptions::new(dir.path());
+        // Today: the last month's due day (no month is missing yet).
+        let (y, m) = params(7, 300, 10, 2).start.nth(6);
+        let mut options = gongkai::render::RenderOptions::new(dir.path());
+        options.today = NaiveDate::from_ymd_opt(y, m, 25).unwrap();
         let modelled = gongkai::pipeline::Pipeline::once(dir.path(), options)
             .run_model()
             .unwrap_or_else(|findings| panic!("the corpus is refused: {findings:#?}"));

@@ -87,8 +87,11 @@ pub fn notice(rng: &mut Rng, first: NaiveDate, last: NaiveDate) -> String {
 
     // Pad with paragraphs (each 200–300 bytes) before a random "## " heading or at the
     // end, until the target size; padding stops before the file would pass MAX_FILE_BYTES.
+    // Published two days after it was made, as an office that keeps the 20-working-day
+    // rule would (the 发布日期 key, so the check judges it against a fixed date).
+    let published = date + Days::new(2);
     let front = format!(
-        "+++\ntitle = \"{title}\"\ndate = {date}\n\"文号\" = \"{doc_number}\"\ndisclosure = \"主动公开\"\n+++\n\n"
+        "+++\ntitle = \"{title}\"\ndate = {date}\npublished = {published}\n\"文号\" = \"{doc_number}\"\ndisclosure = \"主动公开\"\n+++\n\n"
     );
     let mut size = joined_len(&blocks) + joined_len(&tail) + 2;
     while size < target {

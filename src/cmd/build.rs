@@ -137,6 +137,16 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
     match committed {
         Ok(stats) => {
+            // The site is out: record the first publication dates of what it published
+            // for the first time, so they do not move with later builds.
+            if let Some(record) = pipeline.publication_record() {
+                if let Err(err) = record.save(root) {
+                    eprintln!(
+                        "警告：网站已生成，但无法写入发布记录 {}：{err}。下次生成时新发布内容的发布日期会按那一天记录；请检查网站文件夹是否可写。",
+                        crate::calendar::RECORD_FILE
+                    );
+                }
+            }
             // Unchanged files keep their time, so an upload tool that compares times
             // sends only the others; say so when it applies.
             let unchanged = if reused > 0 {

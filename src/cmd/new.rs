@@ -24,6 +24,9 @@ static EXAMPLE_ARCHIVE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/archive");
 /// The example's `site.toml`.
 const EXAMPLE_CONFIG: &str = include_str!("../../site.toml");
 
+/// The example's publication record (so its months and notices keep their dates).
+const EXAMPLE_RECORD: &str = include_str!("../../published.toml");
+
 /// Every file of the example: path relative to the new site folder, and its bytes.
 pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
     fn walk(base: &str, dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
@@ -34,7 +37,13 @@ pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
             walk(base, sub, out);
         }
     }
-    let mut files = vec![(PathBuf::from(CONFIG_FILE), EXAMPLE_CONFIG.as_bytes())];
+    let mut files = vec![
+        (PathBuf::from(CONFIG_FILE), EXAMPLE_CONFIG.as_bytes()),
+        (
+            PathBuf::from(crate::calendar::RECORD_FILE),
+            EXAMPLE_RECORD.as_bytes(),
+        ),
+    ];
     walk("content", &EXAMPLE_CONTENT, &mut files);
     walk("archive", &EXAMPLE_ARCHIVE, &mut files);
     files.sort();

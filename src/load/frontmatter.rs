@@ -42,6 +42,8 @@ pub enum Field {
     Title,
     /// date / 成文日期 / 日期
     Date,
+    /// published / 发布日期
+    Published,
     /// doc_number / 文号
     DocNumber,
     /// issuer / 发文机关 / 发布机构
@@ -60,9 +62,10 @@ pub enum Field {
 
 impl Field {
     /// Every field, for listing the accepted keys in messages.
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 10] = [
         Field::Title,
         Field::Date,
+        Field::Published,
         Field::DocNumber,
         Field::Issuer,
         Field::IndexNumber,
@@ -79,6 +82,7 @@ impl Field {
         Some(match key.as_str() {
             "title" | "标题" => Field::Title,
             "date" | "成文日期" | "日期" => Field::Date,
+            "published" | "发布日期" | "公开日期" => Field::Published,
             "doc_number" | "文号" => Field::DocNumber,
             "issuer" | "发文机关" | "发布机构" => Field::Issuer,
             "index_number" | "索引号" => Field::IndexNumber,
@@ -95,6 +99,7 @@ impl Field {
         match self {
             Field::Title => "标题",
             Field::Date => "成文日期",
+            Field::Published => "发布日期",
             Field::DocNumber => "文号",
             Field::Issuer => "发文机关",
             Field::IndexNumber => "索引号",

@@ -77,6 +77,9 @@ pub struct Notice {
     pub title: String,
     /// 成文日期
     pub date: NaiveDate,
+    /// 发布日期 as written in the front matter; when absent the publication record
+    /// (`published.toml`, see `calendar::record`) gives it.
+    pub published: Option<NaiveDate>,
     /// 文号
     pub doc_number: Option<String>,
     /// 发文机关; the site's issuer when not given.
@@ -352,6 +355,7 @@ pub fn parse_notice(
     r.check_keys(&Field::ALL, "通知");
     let title = r.required_text(Field::Title, "关于……的通知");
     let date = r.date(true);
+    let published = r.published();
     let disclosure = r.disclosure();
     let draft = r.draft();
     let doc_number = r.text(Field::DocNumber);
@@ -368,6 +372,7 @@ pub fn parse_notice(
         path: rel.to_path_buf(),
         title: title?,
         date: date??,
+        published: published?,
         doc_number,
         issuer: issuer.unwrap_or_else(|| default_issuer.to_string()),
         index_number,

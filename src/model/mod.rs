@@ -36,6 +36,11 @@ pub struct Disclosure {
     pub pages: Vec<Page>,
     /// Task lists, by slug.
     pub tasks: Vec<TaskList>,
+    /// When each month and notice was published, what is missing and due next, as of
+    /// today (set by the pipeline, which knows today and the publication record;
+    /// empty when the model is built without them).
+    #[serde(skip)]
+    pub timeline: crate::calendar::Timeline,
     /// The seals and corrections of the published record (set by the pipeline after the
     /// ledger ran; empty for a model built alone).
     #[serde(skip)]

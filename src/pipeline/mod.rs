@@ -224,6 +224,15 @@ impl Pipeline {
         any
     }
 
+    /// The publication record as of the last successful check: the recorded dates plus
+    /// those this run gave to months and notices published for the first time. `build`
+    /// saves it once the site is written (`calendar::record`).
+    pub fn publication_record(&self) -> Option<&crate::calendar::PublicationRecord> {
+        self.checked
+            .as_ref()
+            .map(|checked| &checked.disclosure.timeline.record)
+    }
+
     /// Runs the pipeline, reading again only what changed since the last run, and
     /// returns every output file in memory (the preview and tests).
     pub fn run(&mut self) -> Outcome {

@@ -94,6 +94,15 @@ impl Pipeline {
                 pages: &pages.value,
             };
             let root = &self.root;
+            let timeline = crate::calendar::check_parts(
+                root,
+                &config,
+                &register_refs,
+                &notices.value,
+                &tasks.value,
+                self.options.today,
+                &mut findings,
+            );
             let row_findings = &mut self.row_findings;
             // The model does not depend on the findings: it is built beside the rules
             // and used only when they pass.
@@ -146,6 +155,7 @@ impl Pipeline {
                 return Err(findings);
             }
             let mut disclosure = disclosure;
+            disclosure.timeline = timeline;
             disclosure.ledger = Arc::new(ledger);
             return Ok((disclosure, findings, files_read, rows_read));
         }
@@ -169,6 +179,8 @@ impl Pipeline {
         };
         let rules_start = Instant::now();
         rules::check_site(&site, &mut findings);
+        let timeline = crate::calendar::check_site(&site, self.options.today, &mut findings);
+        findings.sort();
         self.stats.rules = rules_start.elapsed();
         let ledger_start = Instant::now();
         let register_refs: Vec<&RegisterFile> = site.registers.iter().collect();
@@ -187,6 +199,7 @@ impl Pipeline {
         }
         let model_start = Instant::now();
         let mut disclosure = model::build(site);
+        disclosure.timeline = timeline;
         disclosure.ledger = Arc::new(ledger);
         self.stats.model = model_start.elapsed();
         Ok((disclosure, findings, files_read, rows_read))

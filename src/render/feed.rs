@@ -319,6 +319,7 @@ pub(crate) mod test_site {
             path: PathBuf::from(format!("content/notices/{slug}.md")),
             title: format!("关于{slug}的通知 <b>&</b>"),
             date,
+            published: None,
             doc_number: Some("南政发〔2024〕3号".to_string()),
             issuer: "文水县南庄镇人民政府".to_string(),
             index_number: None,

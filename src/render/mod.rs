@@ -16,6 +16,7 @@ pub mod pages;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
+pub mod timely;
 mod timings;
 /// Output paths and links ([`crate::urls`], below every stage since loading names the
 /// files it publishes too).
@@ -299,9 +300,11 @@ impl<'a> Plan<'a> {
                 (atom, map)
             },
         );
+        let annual = timely::csv_files(site);
         let ledger_files = archive::files(site);
         for file in data
             .into_iter()
+            .chain(annual)
             .chain(ledger_files)
             .chain(std::iter::once(atom))
             .chain(map)

@@ -193,14 +193,17 @@ pub struct SiteContext<'a> {
     pub site: &'a Disclosure,
     /// `base_url`, from the options or `site.toml`, with a trailing `/` (or empty).
     pub base_url: String,
-    /// "Today" for deadlines of task lists: the latest month's due day, so output does
-    /// not depend on the wall clock.
+    /// Today, for deadlines of task lists (the date the tool takes as today, pinned
+    /// with `--today` or `GONGKAI_TODAY` where the output must not depend on the clock).
     pub today: Option<NaiveDate>,
     pub notices_per_page: usize,
     info: SiteInfo,
     hotline: HotlineView,
     footer_pages: Vec<PageLink>,
     latest: Option<MonthSummary>,
+    /// Last update, next due month, missing months, publication dates (every page's
+    /// footer; the home page, month index and month pages).
+    timely: super::timely::TimelyView,
     /// Each hazard's entry in the latest month it is listed in, by id (the model's
     /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
     latest_entries: FxHashMap<&'a str, &'a HazardEntry>,
@@ -258,7 +261,14 @@ impl<'a> SiteContext<'a> {
                 disclosure_day: site.config.disclosure_day,
             },
             base_url,
-            today: site.latest().map(|m| m.due),
+            // Task lists count 逾期 against today (the model's timeline is empty when
+            // the model was built without one: then the latest month's due day).
+            today: if site.timeline.today == NaiveDate::default() {
+                site.latest().map(|m| m.due)
+            } else {
+                Some(site.timeline.today)
+            },
+            timely: super::timely::TimelyView::new(site),
             notices_per_page: opts.notices_per_page.max(1),
             hotline: HotlineView::new(&site.config.hotline),
             footer_pages,
@@ -398,6 +408,7 @@ impl<'a> SiteContext<'a> {
         ctx.insert("hotline", &self.hotline);
         ctx.insert("footer_pages", &footer_pages);
         ctx.insert("latest", &self.latest);
+        ctx.insert("timely", &self.timely);
         ctx.insert("css", &urls::asset_path("site.css"));
         ctx
     }
@@ -438,6 +449,7 @@ pub fn all<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     jobs.extend(hazard::pages(ctx));
     jobs.extend(notice::pages(ctx));
     jobs.extend(misc::pages(ctx));
+    jobs.extend(super::timely::pages(ctx));
     jobs.extend(corrections::pages(ctx));
     jobs
 }

@@ -200,6 +200,33 @@ for (const [label, path] of types) {
   });
 }
 
+describe("按时公开情况", () => {
+  it("每页页脚写明最近更新日期和下一期截止日期；首页写明逾期未公开的月份", async () => {
+    const { page } = await open(desktop, "index.html");
+    const footer = await page.locator(".footer-timely").innerText();
+    assert.match(footer, /本站最近更新：\d{4}年\d{1,2}月\d{1,2}日/);
+    assert.match(footer, /2026年11月）隐患台账应于2026年11月25日前公开，尚未公开（已逾期 10 天）/);
+    const late = await page.locator(".callout--late").innerText();
+    assert.equal(late.trim(), "2026年11月台账应于11月25日前公开，尚未公开（已逾期 10 天）");
+    await page.close();
+  });
+
+  it("月份目录列出公开日期，逾期公开的月份标明天数；年度公开情况页有统计表和 CSV", async () => {
+    const { page } = await open(desktop, "disclosure/index.html");
+    const table = await page.locator("table").first().innerText();
+    assert.match(table, /公开日期/);
+    assert.match(table, /逾期公开 2 天/);
+    await page.close();
+    const annual = await open(desktop, "annual/2026/index.html");
+    const text = await annual.page.locator("main").innerText();
+    assert.match(text, /逾期公开\s+1/);
+    assert.match(text, /逾期未公开\s+1/);
+    const csv = await status(urlOf(site, "annual/2026.csv"));
+    assert.equal(csv, 200);
+    await annual.page.close();
+  });
+});
+
 describe("适老化阅读模式", () => {
   it("每种页面都有开关；启用 JavaScript 时，选择在换页后保持", async () => {
     const context = await browser.newContext({ viewport: PHONE, locale: "zh-CN" });

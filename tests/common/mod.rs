@@ -100,10 +100,17 @@ pub fn gongkai(args: &[&str]) -> Output {
     Command::cargo_bin("gongkai")
         .unwrap()
         .env("NO_COLOR", "1")
+        // Output must not depend on the clock (missing months, 逾期 of task lists): the
+        // fixtures' today is the `town` fixture's last due day; `--today` overrides it.
+        .env("GONGKAI_TODAY", FIXTURE_TODAY)
         .args(args)
         .output()
         .expect("run gongkai")
 }
+
+/// The date the fixture runs take as today: the `town` fixture's latest month (2025-03)
+/// is due that day.
+pub const FIXTURE_TODAY: &str = "2025-03-25";
 
 /// Runs the `gongkai` binary with `args`, taking `today` as today (`GONGKAI_TODAY`).
 /// A build seals the months due by then into the site folder's `archive/`: tests that

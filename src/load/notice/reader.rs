@@ -176,11 +176,20 @@ impl<'a> Reader<'a> {
 
     /// 成文日期. `Some(None)` when optional and absent; `None` on an error.
     pub(super) fn date(&mut self, required: bool) -> Option<Option<NaiveDate>> {
-        let Some(entry) = self.entry(Field::Date).filter(|e| !e.value.is_empty()) else {
+        self.date_of(Field::Date, required)
+    }
+
+    /// 发布日期 (optional): the day the notice was made public.
+    pub(super) fn published(&mut self) -> Option<Option<NaiveDate>> {
+        self.date_of(Field::Published, false)
+    }
+
+    fn date_of(&mut self, field: Field, required: bool) -> Option<Option<NaiveDate>> {
+        let Some(entry) = self.entry(field).filter(|e| !e.value.is_empty()) else {
             if !required {
                 return Some(None);
             }
-            let row = self.entry(Field::Date).map_or(1, |e| e.line);
+            let row = self.entry(field).map_or(1, |e| e.line);
             let example = self.example("成文日期", "2024年2月1日");
             self.push(
                 Finding::error("front-matter-missing-field", "缺少成文日期（date）")
@@ -367,6 +376,7 @@ fn field_english(field: Field) -> &'static str {
     match field {
         Field::Title => "title",
         Field::Date => "date",
+        Field::Published => "published",
         Field::DocNumber => "doc_number",
         Field::Issuer => "issuer",
         Field::IndexNumber => "index_number",

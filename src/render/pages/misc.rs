@@ -9,7 +9,7 @@ use crate::render::opendata::{self, FIELDS};
 use crate::render::urls;
 use crate::render::views::{DateView, MonthSummary};
 
-/// One task of a list, with 逾期 judged against the latest month's due day.
+/// One task of a list, with 逾期 judged against today.
 #[derive(Debug, Clone, Serialize)]
 struct TaskView {
     number: Option<String>,

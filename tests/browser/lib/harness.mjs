@@ -34,6 +34,9 @@ const CHROMIUM_ARGS = [
 export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 900 };
 
+/** The date the example is built as of (see buildSite). */
+export const EXAMPLE_TODAY = "2026-12-05";
+
 /**
  * Builds the example site at the repository root into a fresh temp folder with the
  * release binary, exactly as a user would (`cargo run --release -- build --out DIR`).
@@ -42,6 +45,9 @@ export function buildSite() {
   const out = join(mkdtempSync(join(tmpdir(), "gongkai-browser-")), "public");
   const run = spawnSync("cargo", ["run", "--release", "--quiet", "--", "build", "--out", out], {
     cwd: ROOT,
+    // Today pinned: the example's November 2026 register (due 11-25) is then ten days
+    // late, so the pages carry the missing-month notice the suite also checks.
+    env: { ...process.env, GONGKAI_TODAY: EXAMPLE_TODAY },
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     timeout: 15 * 60 * 1000,
@@ -189,6 +195,7 @@ export function pageTypes(out) {
     ["更正过的隐患页", firstPageContaining(out, "hazards", 'id="corrections-title"')],
     ["任务清单", firstPageContaining(out, "tasks", "<table")],
     ["固定页面", firstPageContaining(out, "pages", "<h1")],
+    ["年度公开情况", dirs(out, "annual").length ? `annual/${dirs(out, "annual").at(-1)}/index.html` : null],
     ["站内搜索", "search/index.html"],
     ["404", "404.html"],
   ];
