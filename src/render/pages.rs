@@ -19,6 +19,7 @@
 mod hazard;
 mod misc;
 mod month;
+mod month_lists;
 mod notice;
 
 use std::borrow::Cow;
