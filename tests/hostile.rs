@@ -9,12 +9,15 @@
 //! colliding name, an oversize file) that must make the build refuse, naming the
 //! problem, and leave the previous output byte for byte as it was.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::snapshot;
 use walkdir::WalkDir;
 
 const REGISTER: &str = "content/registers/2025-01/丁村.csv";
@@ -117,23 +120,6 @@ impl Site {
         assert!(snapshot(&self.out()) == *before, "previous output changed");
         text
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// The tags of an HTML text: `<name …>` with the lower-cased tag text. Written here
@@ -661,7 +647,7 @@ fn scan_speed() {
         })
         .collect();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    let mut findings = gongkai::check::Findings::default();
+    let mut findings = gongkai::diag::Findings::default();
     let config = gongkai::config::SiteConfig::parse(
         "title = \"t\"\nissuer = \"i\"\n[hotline]\nnational = \"12350\"\n",
         &mut findings,
@@ -670,7 +656,7 @@ fn scan_speed() {
     // Private values like a county's: 20,000 reporter names and phones.
     let mut records = Vec::new();
     for i in 0..10_000 {
-        let mut findings = gongkai::check::Findings::default();
+        let mut findings = gongkai::diag::Findings::default();
         let csv =
             format!("编号,隐患名称,单位名称,举报人,举报人电话\nX-{i},x,y,王{i}某某,139{i:08}\n");
         let (file, _) = gongkai::load::register::read_register(

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use gongkai::check::{Finding, Findings, Severity};
 use gongkai::config::SiteConfig;
+use gongkai::diag::{Finding, Findings, Severity};
 use gongkai::hazard::{HazardRecord, Level, Source, Status, YearMonth};
 use gongkai::load::register::{load_registers, read_register};
 use gongkai::load::RegisterFile;

@@ -14,8 +14,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use gongkai::check::Findings;
 use gongkai::config::SiteConfig;
+use gongkai::diag::Findings;
 use gongkai::hazard::{FivePart, HazardRecord, Level, RowOrigin, Source, Status, YearMonth};
 use gongkai::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 use gongkai::model::{build, Disclosure, FoundRectified, GroupStats, MonthReport};
@@ -33,34 +33,15 @@ struct R(HazardRecord);
 
 fn rec(id: &str) -> R {
     R(HazardRecord {
-        id: id.to_string(),
-        title: format!("{id} 隐患"),
-        unit: "某公司".to_string(),
-        locality: None,
-        sector: None,
-        level: None,
-        source: None,
-        supervised: false,
-        supervisor: None,
-        basis: None,
-        found: None,
         measures: Some("整改措施".to_string()),
         owner: Some("王五".to_string()),
         funds: Some(2.5),
-        deadline: None,
-        extended: None,
         plan: Some("应急预案".to_string()),
-        status: Status::NotStarted,
-        progress: None,
-        done: None,
-        closed: None,
-        approver: None,
-        notes: None,
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
         },
-        withheld: Vec::new(),
+        ..HazardRecord::sample(id, Status::NotStarted)
     })
 }
 

@@ -11,14 +11,16 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::{Finding, Findings, Snippet};
 use crate::config::SiteConfig;
-use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
+use crate::diag::{Finding, Findings, Snippet};
+use crate::hazard::{HazardRecord, RowOrigin, Status, Value, YearMonth};
+use crate::schema::{Kind, Stored, COLUMNS};
 
 use super::table::{cell_span, Row, Table};
 use super::text::{decode, DecodeError};
 use super::values::{self, normalize, text_value};
-use super::{relative_path, RegisterFile};
+use super::RegisterFile;
+use crate::diag::relative_path;
 
 mod columns;
 
@@ -102,6 +104,7 @@ pub fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth
             };
             let mut inner: Vec<_> = inner.filter_map(Result::ok).map(|e| e.path()).collect();
             inner.sort();
+            let before = (files.len(), findings.items.len());
             for file in inner {
                 let file_name = file_name(&file);
                 if is_ignored(&file_name) || file.is_dir() {
@@ -110,6 +113,18 @@ pub fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth
                 if check_extension(&file, &relative_path(root, &file), findings) {
                     files.push((file, month));
                 }
+            }
+            if (files.len(), findings.items.len()) == before {
+                // A folder made for a month still to come: fine, but say that it does
+                // not count, so nobody takes the month for published.
+                findings.push(
+                    Finding::note(
+                        "register-month-empty",
+                        format!("{month} 的台账文件夹是空的，这个月暂不公开"),
+                    )
+                    .in_file(rel)
+                    .with_help("各村（站所）的台账报来后放进这个文件夹，再生成网站。"),
+                );
             }
         } else if check_extension(&path, &rel, findings) {
             let stem = path
@@ -470,6 +485,7 @@ impl RowReader<'_> {
             closed: self.value(row, Field::Closed, values::parse_date),
             approver: self.text(row, Field::Approver),
             notes: self.text(row, Field::Notes),
+            extra: self.extra(row),
             origin: RowOrigin {
                 file: self.rel.to_path_buf(),
                 row: row.number,
@@ -477,6 +493,26 @@ impl RowReader<'_> {
             withheld: self.layout.withheld(row),
         };
         Some(record)
+    }
+
+    /// The values of the schema's columns without a typed field, read by their kind.
+    fn extra(&mut self, row: &Row) -> Vec<(&'static str, Value)> {
+        let mut extra = Vec::new();
+        for column in COLUMNS.iter().filter(|c| matches!(c.stored, Stored::Extra)) {
+            let field = column.field;
+            let value = match column.kind {
+                Kind::Date => self.value(row, field, values::parse_date).map(Value::Date),
+                Kind::Number => self
+                    .value(row, field, |t| {
+                        values::parse_number(t).filter(|v| *v >= 0.0)
+                    })
+                    .map(Value::Number),
+                // The schema's tests hold extra columns to text, dates and numbers.
+                _ => self.text(row, field).map(Value::Text),
+            };
+            extra.extend(value.map(|v| (column.key, v)));
+        }
+        extra
     }
 
     /// The raw cell of `field`, when the file has that column.
@@ -533,7 +569,7 @@ impl RowReader<'_> {
     ) -> Option<T> {
         let value = parse(text);
         if value.is_none() {
-            let (code, message, help) = field.unreadable(text);
+            let (code, message, help) = columns::unreadable(field, text);
             self.push(row, field, Finding::error(code, message), &help);
         }
         value

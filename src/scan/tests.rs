@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::check::Findings;
+use crate::diag::Findings;
 use crate::hazard::Status;
 
 fn config(extra: &str) -> SiteConfig {
@@ -17,7 +17,7 @@ fn config(extra: &str) -> SiteConfig {
 }
 
 fn record(row: usize, notes: Option<&str>, withheld: &[&str]) -> HazardRecord {
-    let mut r = crate::model::test_record(&format!("A-{row}"), Status::InProgress);
+    let mut r = crate::hazard::HazardRecord::sample(&format!("A-{row}"), Status::InProgress);
     r.origin.file = PathBuf::from("content/registers/2024-05/东庄村.csv");
     r.origin.row = row;
     r.unit = "某化工有限公司".to_string();

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use self_cell::self_cell;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::model::Disclosure;
 use crate::pipeline::Modelled;
 use crate::render::{self, search, OutputFile, Plan};
@@ -86,7 +86,7 @@ impl LazySite {
             findings.sort();
             findings
         })?;
-        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        if crate::diag::timings::wanted() {
             eprintln!(
                 "preview: plan and scanner {:.2?} (plan {plan_took:.2?}, scanner {scanner_took:.2?})",
                 started.elapsed()

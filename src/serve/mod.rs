@@ -23,8 +23,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Outcome, Pipeline};
 use crate::render::RenderOptions;
 
@@ -137,7 +137,7 @@ impl SiteBuilder for PreviewPipeline {
 
 /// The stage times of the last run on stderr, under `GONGKAI_TIMINGS`.
 fn print_timings(pipeline: &Pipeline) {
-    if !timings_wanted() {
+    if !crate::diag::timings::wanted() {
         return;
     }
     let stats = pipeline.stats();
@@ -174,6 +174,8 @@ pub struct PreviewOptions {
     pub next_free_port: bool,
     /// Print progress and findings on the terminal.
     pub verbose: bool,
+    /// The date taken as today (`--today`); `None`: `GONGKAI_TODAY` or the clock.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Why the preview could not start. Messages are for the township office's staff.
@@ -228,8 +230,12 @@ impl Preview {
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             return Err(ServeError::NoSite(root));
         }
+        let mut render_options = RenderOptions::new(&root);
+        if let Some(today) = options.today {
+            render_options.today = today;
+        }
         let pipeline = PreviewPipeline {
-            pipeline: Pipeline::new(&root, RenderOptions::new(&root)),
+            pipeline: Pipeline::new(&root, render_options),
             last: None,
         };
         Preview::start_with(
@@ -378,11 +384,6 @@ fn is_addr_in_use(err: &(dyn std::error::Error + 'static)) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse)
 }
 
-/// True when `GONGKAI_TIMINGS` asks for stage times on stderr.
-fn timings_wanted() -> bool {
-    std::env::var_os("GONGKAI_TIMINGS").is_some()
-}
-
 /// Rebuilds on every batch of changes until told to stop. Batches that arrive while a
 /// build runs are merged into the next one.
 fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared: &Arc<Shared>) {
@@ -415,7 +416,7 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
         let outcome = builder.build_site();
         let built = started.elapsed();
         publish(shared, outcome, builder.counts(), built, &changed);
-        if timings_wanted() {
+        if crate::diag::timings::wanted() {
             eprintln!(
                 "preview rebuild: build {built:.2?}, published after {:.2?}",
                 started.elapsed()

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::*;
-use crate::check::Severity;
+use crate::diag::Severity;
 use crate::hazard::{Level, Source};
 
 fn config() -> SiteConfig {
