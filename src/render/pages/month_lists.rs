@@ -127,6 +127,20 @@ impl Filter<'_> {
         }
     }
 
+    /// What page `n` of the filter is, for messages (two pages with one file name).
+    fn what(&self, report: &MonthReport, n: usize) -> String {
+        let month = report.month.to_chinese();
+        let list = match self {
+            Filter::Village(name) => format!("{month}村（社区）「{name}」的隐患清单"),
+            other => format!("{month}「{}」隐患清单", other.label()),
+        };
+        if n > 1 {
+            format!("{list}第 {n} 页")
+        } else {
+            list
+        }
+    }
+
     /// The first page of the filter within the month of `month_path`.
     pub fn path(&self, month_path: &str) -> String {
         let dir = month_path.strip_suffix("index.html").unwrap_or(month_path);
@@ -234,7 +248,7 @@ pub fn pages(report: &MonthReport) -> Vec<PageJob<'_>> {
             jobs.push(PageJob::lazy(
                 urls::list_page_path(&first, n),
                 "month_filter.html",
-                format!("{}{}的隐患清单", report.month.to_chinese(), filter.label()),
+                filter.what(report, n),
                 move |ctx| filter_context(ctx, report, filter, &entries, n),
             ));
         }
