@@ -417,7 +417,9 @@ mod tests {
             assert!(html.contains(&format!(
                 "<pattern id=\"chart-{id}-p{place}\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><path d=\"M0,0 l6,6 M6,0 l-6,6\" stroke=\"{ALARM}\""
             )));
-            assert!(html.contains(&format!("fill=\"url(#chart-{id}-p{place})\" stroke=\"{ALARM}\"")));
+            assert!(html.contains(&format!(
+                "fill=\"url(#chart-{id}-p{place})\" stroke=\"{ALARM}\""
+            )));
             // No other series is red.
             assert_eq!(html.matches(ALARM).count(), 3, "{html}");
         }
@@ -427,8 +429,7 @@ mod tests {
     fn text_stays_readable_at_phone_and_desktop_widths() {
         // Never scaled up: a fixed width in CSS pixels. Scaled down at most to a 320 px
         // phone's content width (320 minus 2 × 16 px margins).
-        assert!(FONT <= 20);
-        assert!(FONT as f64 * 288.0 / WIDTH as f64 >= 14.0);
+        const { assert!(FONT <= 20 && FONT * 288 >= 14 * WIDTH) };
         let html = bar_chart(&sample());
         assert!(html.contains(&format!("font-size=\"{FONT}\"")));
     }

@@ -196,7 +196,10 @@ impl MonthFilters {
         };
         MonthFilters {
             attention: vec![
-                link(Filter::Standing(Standing::Overdue), "逾期未整改".to_string()),
+                link(
+                    Filter::Standing(Standing::Overdue),
+                    "逾期未整改".to_string(),
+                ),
                 link(Filter::New, "本月新发现".to_string()),
                 link(Filter::Supervised, "挂牌督办".to_string()),
             ],
@@ -208,7 +211,12 @@ impl MonthFilters {
                 .stats
                 .by_locality
                 .iter()
-                .filter(|g| report.entries.iter().any(|e| e.record.locality.as_deref() == Some(g.name.as_str())))
+                .filter(|g| {
+                    report
+                        .entries
+                        .iter()
+                        .any(|e| e.record.locality.as_deref() == Some(g.name.as_str()))
+                })
                 .map(|g| link(Filter::Village(&g.name), g.name.clone()))
                 .collect(),
         }
@@ -240,7 +248,11 @@ pub fn pages(report: &MonthReport) -> Vec<PageJob<'_>> {
     let ordered = in_list_order(report);
     let mut jobs = Vec::new();
     for filter in filters {
-        let entries: Vec<&HazardEntry> = ordered.iter().copied().filter(|e| filter.matches(e)).collect();
+        let entries: Vec<&HazardEntry> = ordered
+            .iter()
+            .copied()
+            .filter(|e| filter.matches(e))
+            .collect();
         let entries = std::sync::Arc::new(entries);
         for n in 1..=page_count(entries.len()).max(1) {
             let first = filter.path(&urls::month_path(report.month));
@@ -312,7 +324,10 @@ fn filter_context(
         _ => None,
     };
     c.insert("month", &summary);
-    c.insert("month_link", &Link::new(summary.label.clone(), summary.path.clone(), &root));
+    c.insert(
+        "month_link",
+        &Link::new(summary.label.clone(), summary.path.clone(), &root),
+    );
     c.insert("filter_label", &filter.label());
     c.insert("is_village", &matches!(filter, Filter::Village(_)));
     c.insert("village_page", &village_page);
@@ -338,6 +353,38 @@ mod tests {
         assert_eq!(all, Standing::ALL.to_vec());
     }
 
+    fn entry(id: &str, status: Status, overdue: Option<i64>, left: Option<i64>) -> HazardEntry {
+        HazardEntry {
+            record: std::sync::Arc::new(crate::hazard::HazardRecord::sample(id, status)),
+            effective_deadline: None,
+            overdue_days: overdue,
+            days_left: left,
+            days_open: None,
+            five_missing: Vec::new(),
+            is_new: false,
+        }
+    }
+
+    #[test]
+    fn list_order_is_overdue_open_rectified_closed() {
+        let entries = [
+            entry("A-1", Status::Closed, None, None),
+            entry("A-2", Status::InProgress, None, None),
+            entry("A-3", Status::Rectified, None, None),
+            entry("A-4", Status::NotStarted, Some(3), None),
+            entry("A-5", Status::InProgress, None, Some(2)),
+            entry("A-6", Status::InProgress, Some(30), None),
+            entry("A-7", Status::NotStarted, None, Some(40)),
+        ];
+        let mut order: Vec<&HazardEntry> = entries.iter().collect();
+        order.sort_by(|a, b| list_order(a, b));
+        let ids: Vec<&str> = order.iter().map(|e| e.record.id.as_str()).collect();
+        // Overdue longest first; open soonest due first, no deadline last; then done.
+        assert_eq!(ids, ["A-6", "A-4", "A-5", "A-7", "A-2", "A-3", "A-1"]);
+        let standings: Vec<Standing> = order.iter().map(|e| Standing::of(e)).collect();
+        assert!(standings.windows(2).all(|w| w[0] <= w[1]));
+    }
+
     #[test]
     fn filter_paths_stay_inside_the_month() {
         let month = "months/2026-10/index.html";
@@ -345,7 +392,10 @@ mod tests {
             Filter::Standing(Standing::Overdue).path(month),
             "months/2026-10/status/overdue/index.html"
         );
-        assert_eq!(Filter::New.path(month), "months/2026-10/status/new/index.html");
+        assert_eq!(
+            Filter::New.path(month),
+            "months/2026-10/status/new/index.html"
+        );
         let village = Filter::Village("../东庄村").path(month);
         assert!(village.starts_with("months/2026-10/villages/"), "{village}");
         assert!(!village.contains(".."), "{village}");
