@@ -6,12 +6,13 @@
 // numbers recorded in BENCHMARKS.md come from there.
 //
 // GONGKAI_LIGHTHOUSE_COUNTY=0 skips the county page (it generates and builds a
-// 120,000-row corpus first).
+// 120,000-row corpus first); GONGKAI_LIGHTHOUSE_COUNTY_OUT=DIR audits an already built
+// county output instead.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -46,6 +47,7 @@ let site;
 let chrome;
 
 before(async () => {
+  mkdirSync(artefact("lighthouse"), { recursive: true });
   site = await serve(out, basePathOf(out));
   chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS });
 });
@@ -99,13 +101,16 @@ describe("Lighthouse（移动端预设，默认模拟限速）", () => {
     const dir = mkdtempSync(join(tmpdir(), "gongkai-lighthouse-county-"));
     try {
       const corpus = join(dir, "site");
-      const publicDir = join(dir, "public");
-      const run = (args) => {
-        const r = spawnSync("cargo", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 15 * 60 * 1000 });
-        if (r.status !== 0) throw new Error(`cargo ${args.join(" ")} 失败：\n${r.stdout}\n${r.stderr}`);
-      };
-      run(["run", "--release", "--quiet", "--example", "gen_corpus", "--", "--out", corpus, "--size", "county"]);
-      run(["run", "--release", "--quiet", "--", "build", "--root", corpus, "--out", publicDir]);
+      let publicDir = process.env.GONGKAI_LIGHTHOUSE_COUNTY_OUT;
+      if (!publicDir) {
+        publicDir = join(dir, "public");
+        const run = (args) => {
+          const r = spawnSync("cargo", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 15 * 60 * 1000 });
+          if (r.status !== 0) throw new Error(`cargo ${args.join(" ")} 失败：\n${r.stdout}\n${r.stderr}`);
+        };
+        run(["run", "--release", "--quiet", "--example", "gen_corpus", "--", "--out", corpus, "--size", "county"]);
+        run(["run", "--release", "--quiet", "--", "build", "--root", corpus, "--out", publicDir]);
+      }
       const months = readdirSync(join(publicDir, "months")).filter((m) => /^\d{4}-\d{2}$/.test(m));
       const largest = months
         .map((m) => ({ path: `months/${m}/index.html`, size: statSync(join(publicDir, "months", m, "index.html")).size }))
