@@ -11,6 +11,12 @@ use gongkai::cmd::{self, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    gongkai::desktop::prepare_console();
+    // A double-click (no arguments) or a folder dropped on the program: the menu.
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    if let Some(dropped) = gongkai::desktop::without_command(&args) {
+        return gongkai::desktop::run(dropped);
+    }
     let cli = cmd::zh::parse();
     if matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
@@ -20,6 +26,8 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Seal(args) => cmd::seal::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }
 

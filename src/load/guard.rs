@@ -37,6 +37,8 @@ pub const MAX_COLUMNS: usize = 2_000;
 pub const MAX_MARKDOWN_BYTES: u64 = 4 * 1024 * 1024;
 /// The deepest nesting of `>` quotes or list indentation in one Markdown line.
 pub const MAX_NESTING: usize = 100;
+/// Largest notice attachment (photo, PDF, Office document, archive) in bytes.
+pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The content folder, relative to the site root.
 const CONTENT_DIR: &str = "content";
@@ -85,7 +87,7 @@ fn check_content_with(root: &Path, mut cache: Option<(&mut GuardCache, &[PathBuf
     if !dir.exists() {
         return findings;
     }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical_root = dunce::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let registers = dir.join("registers");
     let mut register_bytes = 0u64;
     for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
@@ -159,7 +161,7 @@ fn check_content_with(root: &Path, mut cache: Option<(&mut GuardCache, &[PathBuf
 
 /// A link must lead to something inside the site folder.
 fn check_link(path: &Path, rel: &Path, root: &Path) -> Option<Finding> {
-    match path.canonicalize() {
+    match dunce::canonicalize(path) {
         Ok(target) if target.starts_with(root) => None,
         Ok(target) => Some(
             Finding::error(
@@ -229,6 +231,12 @@ pub fn check_file(path: &Path, rel: &Path) -> Option<Finding> {
                 _ => None,
             }
         }
+        _ if crate::attach::is_attachment(path) && size > MAX_ATTACHMENT_BYTES => Some(too_large(
+            rel,
+            size,
+            MAX_ATTACHMENT_BYTES,
+            "附件太大，读者用手机也难以打开：照片请缩小后再放入，文件请压缩或拆分。",
+        )),
         _ => None,
     }
 }

@@ -226,7 +226,7 @@ impl Preview {
     pub fn start(options: &PreviewOptions) -> Result<Preview, ServeError> {
         let root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
         // Watch events carry resolved paths; compare like with like.
-        let root = root.canonicalize().unwrap_or(root);
+        let root = dunce::canonicalize(&root).unwrap_or(root);
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             return Err(ServeError::NoSite(root));
         }

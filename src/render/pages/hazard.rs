@@ -132,6 +132,17 @@ fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
     c.insert("as_of_date", &as_of_date);
     c.insert("current", &current);
     c.insert("history", &rows);
+    let corrections: Vec<super::corrections::CorrectionView> = ctx
+        .site
+        .ledger
+        .corrections_of(&history.id)
+        .map(|x| super::corrections::CorrectionView::new(x, &root))
+        .collect();
+    c.insert("corrections", &corrections);
+    c.insert(
+        "corrections_href",
+        &urls::href(&root, super::corrections::CORRECTIONS),
+    );
     c
 }
 
