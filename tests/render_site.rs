@@ -654,10 +654,10 @@ fn render_time_on_a_large_site() {
     );
 }
 
-/// The hazard list table (`id="list-table"`) of a month page or list page.
+/// The hazard list (`id="list-rows"`) of a month page or list page.
 fn list_table(html: &str) -> &str {
-    let start = html.find("id=\"list-table\"").expect("a list table");
-    let end = html[start..].find("</table>").unwrap() + start;
+    let start = html.find("id=\"list-rows\"").expect("a hazard list");
+    let end = html[start..].find("</ol>").unwrap() + start;
     &html[start..end]
 }
 
@@ -707,7 +707,7 @@ fn long_lists_are_paginated_and_complete() {
     // Every hazard on exactly one page of the list (the list table only: the progress
     // table of the month page repeats open hazards).
     for i in 1..=450 {
-        let link = format!(">DZ-{i:03}</a>");
+        let link = format!(">DZ-{i:03}</span>");
         let on: Vec<&str> = list
             .iter()
             .copied()
@@ -715,8 +715,8 @@ fn long_lists_are_paginated_and_complete() {
             .collect();
         assert_eq!(on.len(), 1, "DZ-{i:03} listed on {on:?}");
     }
-    assert!(list_table(html(month)).contains(">DZ-001</a>"));
-    assert!(list_table(html(list[2])).contains(">DZ-450</a>"));
+    assert!(list_table(html(month)).contains(">DZ-001</span>"));
+    assert!(list_table(html(list[2])).contains(">DZ-450</span>"));
     // Pager links: next from the first page, prev and next from the middle one.
     assert!(html(month).contains("href=\"../../months/2024-03/list-2/index.html\" rel=\"next\""));
     let middle = html(list[1]);
@@ -735,8 +735,14 @@ fn long_lists_are_paginated_and_complete() {
     assert!(month_text.contains("新增隐患（450 项）"));
     assert!(month_text.contains("另有 250 项未逐一列出"));
     assert!(html(month).len() < html(list[1]).len() * 4);
-    // Village and sector pages paginate in the same way.
-    for first in [urls::village_path("东庄村"), urls::sector_path("工贸")] {
+    // Village and sector pages, and the month's pages of one village and one status,
+    // paginate in the same way.
+    for first in [
+        urls::village_path("东庄村"),
+        urls::sector_path("工贸"),
+        "months/2024-03/villages/东庄村/index.html".to_string(),
+        "months/2024-03/status/open/index.html".to_string(),
+    ] {
         let third = urls::list_page_path(&first, 3);
         assert!(text(html(&first)).contains("共 450 项"), "{first}");
         assert!(html(&third).contains("rel=\"prev\""), "{third}");

@@ -4,7 +4,12 @@
 //! The bars run horizontally: each category's name gets a line of its own above its
 //! bars, so long village and sector names never have to be squeezed under a column.
 //! Series are told apart by fill pattern (solid, hatched, dotted, cross-hatched) as well
-//! as colour, and every bar carries its value as text.
+//! as colour; an alarm series (overdue) is red and cross-hatched on every chart. Every
+//! non-zero bar carries its value as text; a zero draws nothing (no "0" floating where a
+//! bar would be), and the data table beside the chart gives every number.
+//!
+//! The SVG has a fixed size in CSS pixels and only ever shrinks (to the width of a
+//! 320 px phone at most), so its text stays between 14 and 16 px at any page width.
 
 use std::fmt::Write as _;
 
@@ -26,6 +31,27 @@ pub struct Series {
     pub label: String,
     /// One value per category, in the order of [`BarChart::categories`].
     pub values: Vec<u64>,
+    /// Drawn in the alarm colour with its own pattern (overdue hazards).
+    pub alarm: bool,
+}
+
+impl Series {
+    /// A series in the next colour of the palette.
+    pub fn new(label: impl Into<String>, values: Vec<u64>) -> Self {
+        Series {
+            label: label.into(),
+            values,
+            alarm: false,
+        }
+    }
+
+    /// A series drawn in the alarm colour (overdue).
+    pub fn alarm(label: impl Into<String>, values: Vec<u64>) -> Self {
+        Series {
+            alarm: true,
+            ..Series::new(label, values)
+        }
+    }
 }
 
 /// Escapes text for XML and HTML content and attribute values.
@@ -47,22 +73,26 @@ pub(crate) fn xml_escape(text: &str) -> String {
 }
 
 /// The colours of the series (dark enough for white text contrast and for 3:1 against
-/// the white background, WCAG 1.4.11), in order; patterns repeat the colour.
-const COLOURS: [&str; 4] = ["#1d4e89", "#b34700", "#2d6a2d", "#6b2d6b"];
+/// the white background, WCAG 1.4.11), in order; patterns repeat the colour. Red is
+/// kept out of the palette: it means overdue ([`ALARM`]).
+const COLOURS: [&str; 4] = ["#1d4e89", "#2d6a2d", "#6b2d6b", "#5c4a00"];
+/// The colour of an alarm series: the theme's `--alert`.
+const ALARM: &str = "#a50e1c";
 
-/// Width of the SVG coordinate system. Close to a phone's CSS width, so text keeps about
-/// its nominal size there; wider screens scale the chart up.
-const WIDTH: u32 = 360;
-const PAD: u32 = 8;
-const FONT: u32 = 13;
-const BAR: u32 = 16;
+/// Width of the SVG in CSS pixels (and of its coordinate system). The SVG is never
+/// scaled up, and scaled down only on screens narrower than this plus the page's
+/// margins: a 320 px phone shows it at 288 px, text at 16 × 288 / 320 = 14.4 px.
+const WIDTH: u32 = 320;
+const PAD: u32 = 4;
+const FONT: u32 = 16;
+const BAR: u32 = 18;
 const BAR_GAP: u32 = 3;
 const GROUP_GAP: u32 = 12;
 /// Room kept right of the longest bar for its value label.
 const VALUE_ROOM: u32 = 64;
 
-/// Renders `chart` as a `<figure>`: the SVG (`role="img"`, named by its title and a
-/// description), a `<figcaption>`, and a `<details>` data table with the same numbers.
+/// Renders `chart` as a `<figure>`: a `<figcaption>`, the SVG (`role="img"`, named by
+/// its title and a description) and, beside it, a data table with the same numbers.
 /// Output depends only on `chart` (no clocks, no randomness), so builds are repeatable.
 pub fn bar_chart(chart: &BarChart) -> String {
     let id = format!("chart-{:08x}", fnv(chart));
@@ -83,7 +113,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
     // scrolling through them.
     let _ = write!(html, "<figcaption id=\"{id}-cap\">{title}</figcaption>");
     html.push_str(&svg(chart, &id));
-    html.push_str(&table(chart));
+    html.push_str(&table(chart, &id));
     html.push_str("</figure>");
     html
 }
@@ -107,19 +137,19 @@ fn svg(chart: &BarChart, id: &str) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
+        "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" \
          preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
          font-size=\"{FONT}\" font-family=\"sans-serif\">"
     );
     let _ = write!(
         s,
-        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">条形图，{} 个类别，{} 个数据系列（{}）。各项数值见图下的数据表。</desc>",
+        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">条形图，{} 个类别，{} 个数据系列（{}）。各项数值见旁边的数据表。</desc>",
         xml_escape(&chart.title),
         chart.categories.len(),
         chart.series.len(),
         xml_escape(&chart.series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join("、")),
     );
-    s.push_str(&patterns(id, chart.series.len()));
+    s.push_str(&patterns(id, &chart.series));
 
     // Legend: one line per series, swatch in the series' fill and its name.
     let mut y = PAD;
@@ -128,8 +158,8 @@ fn svg(chart: &BarChart, id: &str) -> String {
             s,
             "<rect class=\"chart-swatch chart-series-{k}\" x=\"{PAD}\" y=\"{y}\" width=\"{FONT}\" height=\"{FONT}\" fill=\"{}\" stroke=\"{}\"/>\
              <text class=\"chart-legend\" x=\"{}\" y=\"{}\" fill=\"#1a1a1a\">{}</text>",
-            fill(id, k),
-            colour(k),
+            fill(id, k, series),
+            colour(k, series),
             PAD + FONT + 6,
             y + FONT - 2,
             xml_escape(&fit(&series.label, WIDTH - 3 * PAD - FONT))
@@ -156,15 +186,18 @@ fn svg(chart: &BarChart, id: &str) -> String {
                     .round()
                     .max(if v > 0 { 2.0 } else { 0.0 }) as u32
             };
-            let _ = write!(
-                s,
-                "<rect class=\"chart-bar chart-series-{k}\" x=\"{PAD}\" y=\"{y}\" width=\"{length}\" height=\"{BAR}\" fill=\"{}\" stroke=\"{}\"/>\
-                 <text class=\"chart-value\" x=\"{}\" y=\"{}\" fill=\"#1a1a1a\">{v}</text>",
-                fill(id, k),
-                colour(k),
-                PAD + length + 4,
-                y + BAR - 3,
-            );
+            // A zero draws neither bar nor label: the table beside says 0.
+            if v > 0 {
+                let _ = write!(
+                    s,
+                    "<rect class=\"chart-bar chart-series-{k}\" x=\"{PAD}\" y=\"{y}\" width=\"{length}\" height=\"{BAR}\" fill=\"{}\" stroke=\"{}\"/>\
+                     <text class=\"chart-value\" x=\"{}\" y=\"{}\" fill=\"#1a1a1a\">{v}</text>",
+                    fill(id, k, series),
+                    colour(k, series),
+                    PAD + length + 4,
+                    y + BAR - 3,
+                );
+            }
             y += BAR + BAR_GAP;
         }
         y += GROUP_GAP;
@@ -174,31 +207,41 @@ fn svg(chart: &BarChart, id: &str) -> String {
     s
 }
 
-fn colour(k: usize) -> &'static str {
-    COLOURS[k % COLOURS.len()]
+fn colour(k: usize, series: &Series) -> &'static str {
+    if series.alarm {
+        ALARM
+    } else {
+        COLOURS[k % COLOURS.len()]
+    }
 }
 
-/// Series 0 is solid; the others use a pattern so they differ without colour too.
-fn fill(id: &str, k: usize) -> String {
-    if k % 4 == 0 {
-        colour(k).to_string()
+/// Series 0 is solid; the others use a pattern so they differ without colour too. An
+/// alarm series is always cross-hatched.
+fn fill(id: &str, k: usize, series: &Series) -> String {
+    if k % 4 == 0 && !series.alarm {
+        colour(k, series).to_string()
     } else {
         format!("url(#{id}-p{k})")
     }
 }
 
-fn patterns(id: &str, count: usize) -> String {
+fn patterns(id: &str, series: &[Series]) -> String {
     let mut s = String::from("<defs>");
-    for k in (1..count).filter(|k| k % 4 != 0) {
-        let c = colour(k);
-        let mark = match k % 4 {
-            1 => format!(
+    for (k, one) in series.iter().enumerate() {
+        if k % 4 == 0 && !one.alarm {
+            continue;
+        }
+        let c = colour(k, one);
+        let mark = match (one.alarm, k % 4) {
+            // Cross-hatched: the alarm pattern (series 0, 4… are solid, see `fill`).
+            (true, _) | (false, 0) => format!(
+                "<path d=\"M0,0 l6,6 M6,0 l-6,6\" stroke=\"{c}\" stroke-width=\"2\"/>"
+            ),
+            (false, 1) => format!(
                 "<path d=\"M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2\" stroke=\"{c}\" stroke-width=\"2\"/>"
             ),
-            2 => format!("<circle cx=\"1.5\" cy=\"1.5\" r=\"1.3\" fill=\"{c}\"/><circle cx=\"4.5\" cy=\"4.5\" r=\"1.3\" fill=\"{c}\"/>"),
-            // Every fourth series is solid again (see `fill`), told apart by its place
-            // in the group and its legend line.
-            _ => format!("<path d=\"M0,0 l6,6 M6,0 l-6,6\" stroke=\"{c}\" stroke-width=\"1.5\"/>"),
+            (false, 2) => format!("<circle cx=\"1.5\" cy=\"1.5\" r=\"1.3\" fill=\"{c}\"/><circle cx=\"4.5\" cy=\"4.5\" r=\"1.3\" fill=\"{c}\"/>"),
+            _ => format!("<path d=\"M0,3 h6\" stroke=\"{c}\" stroke-width=\"2\"/>"),
         };
         let _ = write!(
             s,
@@ -232,11 +275,14 @@ fn fit(text: &str, width: u32) -> String {
     out
 }
 
-fn table(chart: &BarChart) -> String {
+/// The chart's numbers as a table, in a labelled region that scrolls if a phone is too
+/// narrow for it.
+fn table(chart: &BarChart, id: &str) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<details class=\"chart-data\"><summary>数据表：{}</summary><table><thead><tr><th scope=\"col\">类别</th>",
+        "<div class=\"table-wrap chart-data-wrap\" role=\"region\" aria-labelledby=\"{id}-data\" tabindex=\"0\">\
+         <table class=\"chart-data\"><caption id=\"{id}-data\">数据表：{}</caption><thead><tr><th scope=\"col\">类别</th>",
         xml_escape(&chart.title)
     );
     for series in &chart.series {
@@ -250,7 +296,7 @@ fn table(chart: &BarChart) -> String {
         }
         s.push_str("</tr>");
     }
-    s.push_str("</tbody></table></details>");
+    s.push_str("</tbody></table></div>");
     s
 }
 
@@ -290,14 +336,8 @@ mod tests {
                 "南庄村".to_string(),
             ],
             series: vec![
-                Series {
-                    label: "发现".to_string(),
-                    values: vec![12, 3, 0],
-                },
-                Series {
-                    label: "已整改".to_string(),
-                    values: vec![10, 1, 0],
-                },
+                Series::new("发现", vec![12, 3, 0]),
+                Series::new("已整改", vec![10, 1, 0]),
             ],
         }
     }
@@ -311,17 +351,20 @@ mod tests {
         assert!(html.contains("aria-labelledby=\"chart-"));
         assert!(html.contains("<title id="));
         assert!(html.contains("<figcaption"));
-        assert!(html.contains("viewBox=\"0 0 360 "));
-        assert!(html.contains("width=\"100%\""));
-        // Text alternative with every number.
-        assert!(html.contains("<details class=\"chart-data\">"));
+        assert!(html.contains("viewBox=\"0 0 320 "));
+        assert!(html.contains("width=\"320\""));
+        // Text alternative with every number, beside the chart (not folded away).
+        assert!(html.contains("<table class=\"chart-data\"><caption id=\"chart-"));
+        assert!(html.contains("数据表：各村隐患"));
+        assert!(!html.contains("<details"));
         assert!(html.contains("<th scope=\"row\">西庄村</th><td>3</td><td>1</td>"));
         // Second series is patterned, not only coloured.
         assert!(html.contains("<pattern id=\"chart-"));
         assert!(html.contains("fill=\"url(#chart-"));
-        // Value labels on bars.
+        // Value labels on bars; a zero draws no bar and no orphan label.
         assert!(html.contains(">12</text>"));
-        assert!(html.contains(">0</text>"));
+        assert!(!html.contains(">0</text>"));
+        assert!(!html.contains("width=\"0\""));
     }
 
     #[test]
@@ -334,10 +377,7 @@ mod tests {
         let evil = BarChart {
             title: "x".into(),
             categories: vec!["<script>alert(1)</script>".into()],
-            series: vec![Series {
-                label: "\"><img src=x onerror=alert(1)>".into(),
-                values: vec![1],
-            }],
+            series: vec![Series::new("\"><img src=x onerror=alert(1)>", vec![1])],
         };
         let html = bar_chart(&evil);
         assert!(!html.contains("<script>"));
@@ -358,7 +398,40 @@ mod tests {
         let html = bar_chart(&sample());
         let scale = WIDTH - 2 * PAD - VALUE_ROOM;
         assert!(html.contains(&format!("width=\"{scale}\" height=\"{BAR}\"")));
-        assert!(html.contains(&format!("width=\"0\" height=\"{BAR}\"")));
+    }
+
+    #[test]
+    fn alarm_series_is_red_and_cross_hatched_in_any_place() {
+        for place in 0..3 {
+            let mut series: Vec<Series> = (0..3)
+                .map(|k| Series::new(format!("系列{k}"), vec![k + 1]))
+                .collect();
+            series[place] = Series::alarm("逾期", vec![5]);
+            let chart = BarChart {
+                title: format!("逾期在第{place}个"),
+                categories: vec!["甲".into()],
+                series,
+            };
+            let html = bar_chart(&chart);
+            let id = html.split("chart-").nth(1).unwrap()[..8].to_string();
+            assert!(html.contains(&format!(
+                "<pattern id=\"chart-{id}-p{place}\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><path d=\"M0,0 l6,6 M6,0 l-6,6\" stroke=\"{ALARM}\""
+            )));
+            assert!(html.contains(&format!(
+                "fill=\"url(#chart-{id}-p{place})\" stroke=\"{ALARM}\""
+            )));
+            // No other series is red.
+            assert_eq!(html.matches(ALARM).count(), 3, "{html}");
+        }
+    }
+
+    #[test]
+    fn text_stays_readable_at_phone_and_desktop_widths() {
+        // Never scaled up: a fixed width in CSS pixels. Scaled down at most to a 320 px
+        // phone's content width (320 minus 2 × 16 px margins).
+        const { assert!(FONT <= 20 && FONT * 288 >= 14 * WIDTH) };
+        let html = bar_chart(&sample());
+        assert!(html.contains(&format!("font-size=\"{FONT}\"")));
     }
 
     #[test]
@@ -374,10 +447,7 @@ mod tests {
         let zeros = BarChart {
             title: "零".into(),
             categories: vec!["甲".into(), "乙".into()],
-            series: vec![Series {
-                label: "发现".into(),
-                values: vec![0],
-            }],
+            series: vec![Series::new("发现", vec![0])],
         };
         let html = bar_chart(&zeros);
         assert!(!html.contains("NaN"));
@@ -391,10 +461,7 @@ mod tests {
         let chart = BarChart {
             title: "长".into(),
             categories: vec![long.clone()],
-            series: vec![Series {
-                label: "发现".into(),
-                values: vec![1],
-            }],
+            series: vec![Series::new("发现", vec![1])],
         };
         let html = bar_chart(&chart);
         assert!(html.contains('…'));

@@ -20,6 +20,7 @@ pub mod corrections;
 mod hazard;
 mod misc;
 mod month;
+mod month_lists;
 mod notice;
 
 use std::borrow::Cow;

@@ -207,7 +207,7 @@ impl<'a> HazardView<'a> {
     }
 }
 
-/// A hazard as one row of a long list (`hazard_table.html`: month lists, village and
+/// A hazard as one row of a long list (`hazard_row.html`: month lists, village and
 /// sector pages): the fields of [`HazardView`] the table prints, under the same names,
 /// and nothing else. A county's lists hold some 170,000 rows; every field a row carries
 /// is serialised, looked up and freed once per row, so the rows carry only these.

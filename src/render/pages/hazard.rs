@@ -122,6 +122,14 @@ fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
         .collect();
     c.insert("hazard", &hazard);
     c.insert("as_of", &as_of);
+    // The day the month's figures (overdue, days open) are counted at.
+    let as_of_date = ctx
+        .site
+        .months
+        .iter()
+        .find(|m| m.month == history.latest_month)
+        .map(|m| DateView::new(m.due));
+    c.insert("as_of_date", &as_of_date);
     c.insert("current", &current);
     c.insert("history", &rows);
     let corrections: Vec<super::corrections::CorrectionView> = ctx

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Context;
 
+use super::month_lists::{self, in_list_order, MonthFilters};
 use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::HazardEntry;
@@ -127,6 +128,7 @@ pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
         for n in 2..=page_count(report.entries.len()) {
             jobs.push(list_page(report, n));
         }
+        jobs.extend(month_lists::pages(report));
     }
     jobs
 }
@@ -162,7 +164,14 @@ fn home(ctx: &SiteContext, summaries: &[MonthSummary], trend: &Option<String>) -
         .unwrap_or_default();
     c.insert("months", &summaries.iter().take(3).collect::<Vec<_>>());
     c.insert("overdue_total", &overdue.len());
-    // Named `hazards` for the shared `hazard_table.html`.
+    c.insert(
+        "overdue_href",
+        &site.latest().map(|m| {
+            let all = month_lists::Filter::Standing(month_lists::Standing::Overdue);
+            urls::href(&root, &all.path(&urls::month_path(m.month)))
+        }),
+    );
+    // Named `hazards` for the shared `hazard_list.html`.
     c.insert(
         "hazards",
         &overdue.iter().take(HOME_OVERDUE).collect::<Vec<_>>(),
@@ -201,9 +210,8 @@ fn trend_chart(site: &Disclosure) -> Option<String> {
         return None;
     }
     let months: Vec<&MonthReport> = site.months.iter().rev().take(TREND_MONTHS).rev().collect();
-    let series = |label: &str, f: fn(&MonthReport) -> usize| Series {
-        label: label.to_string(),
-        values: months.iter().map(|m| f(m) as u64).collect(),
+    let series = |label: &str, f: fn(&MonthReport) -> usize| {
+        Series::new(label, months.iter().map(|m| f(m) as u64).collect())
     };
     Some(bar_chart(&BarChart {
         title: format!("近{}个月隐患整改情况", months.len()),
@@ -211,7 +219,10 @@ fn trend_chart(site: &Disclosure) -> Option<String> {
         series: vec![
             series("在册隐患", |m| m.stats.total.listed),
             series("已整改", |m| m.stats.total.rectified),
-            series("逾期未整改", |m| m.stats.total.overdue),
+            Series {
+                alarm: true,
+                ..series("逾期未整改", |m| m.stats.total.overdue)
+            },
         ],
     }))
 }
@@ -264,7 +275,7 @@ fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
             Crumb::link(summary.label.clone(), summary.path.clone()),
         ],
     );
-    let hazards: Vec<HazardRow> = report.entries[page_range(report.entries.len(), n)]
+    let hazards: Vec<HazardRow> = in_list_order(report)[page_range(report.entries.len(), n)]
         .iter()
         .map(|e| HazardRow::new(e, &root))
         .collect();
@@ -272,26 +283,6 @@ fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
     c.insert("hazards", &hazards);
     c.insert("pager", &pager);
     c
-}
-
-/// Open entries in the order of the progress table: overdue first (most days first),
-/// then by how soon they are due, then by id.
-fn open_in_order(report: &MonthReport) -> Vec<&HazardEntry> {
-    let mut open: Vec<&HazardEntry> = report
-        .entries
-        .iter()
-        .filter(|e| e.record.status.is_open())
-        .collect();
-    open.sort_by(|a, b| {
-        let key = |e: &HazardEntry| (e.overdue_days.map(|d| -d), e.days_left.unwrap_or(i64::MAX));
-        match (a.overdue_days.is_some(), b.overdue_days.is_some()) {
-            (true, false) => std::cmp::Ordering::Less,
-            (false, true) => std::cmp::Ordering::Greater,
-            _ => key(a).cmp(&key(b)),
-        }
-        .then_with(|| a.record.id.cmp(&b.record.id))
-    });
-    open
 }
 
 /// The context of a month page (built when the page is rendered).
@@ -314,11 +305,17 @@ fn month_context(
     // A long month shows the first page of its list here (the rest on list pages) and
     // the first rows of the progress and results tables: views are made only for rows
     // that are printed.
-    let hazards: Vec<HazardRow> = report.entries[page_range(report.entries.len(), 1)]
+    let ordered = in_list_order(report);
+    let hazards: Vec<HazardRow> = ordered[page_range(ordered.len(), 1)]
         .iter()
         .map(|e| HazardRow::new(e, &root))
         .collect();
-    let open_all = open_in_order(report);
+    // The progress table keeps the list's order: overdue first.
+    let open_all: Vec<&HazardEntry> = ordered
+        .iter()
+        .copied()
+        .filter(|e| e.record.status.is_open())
+        .collect();
     let open: Vec<HazardView> = open_all
         .iter()
         .take(LIST_PAGE_ROWS)
@@ -392,6 +389,10 @@ fn month_context(
     c.insert("by_locality", &by_locality);
     c.insert("by_sector", &by_sector);
     c.insert("files", &files);
+    let filters = MonthFilters::new(report, &root);
+    c.insert("attention", &filters.attention);
+    c.insert("standings", &filters.standings);
+    c.insert("villages", &filters.villages);
     c.insert("source_chart", &source_chart(report));
     c.insert("sector_chart", &sector_chart(report));
     c
@@ -466,14 +467,14 @@ fn source_chart(report: &MonthReport) -> Option<String> {
         ),
         categories: rows.iter().map(|r| r.label.to_string()).collect(),
         series: vec![
-            Series {
-                label: "发现".to_string(),
-                values: rows.iter().map(|r| r.cumulative.found as u64).collect(),
-            },
-            Series {
-                label: "其中已整改".to_string(),
-                values: rows.iter().map(|r| r.cumulative.rectified as u64).collect(),
-            },
+            Series::new(
+                "发现",
+                rows.iter().map(|r| r.cumulative.found as u64).collect(),
+            ),
+            Series::new(
+                "其中已整改",
+                rows.iter().map(|r| r.cumulative.rectified as u64).collect(),
+            ),
         ],
     }))
 }
@@ -484,9 +485,8 @@ fn sector_chart(report: &MonthReport) -> Option<String> {
     if groups.is_empty() {
         return None;
     }
-    let series = |label: &str, f: fn(&crate::model::GroupStats) -> usize| Series {
-        label: label.to_string(),
-        values: groups.iter().map(|g| f(g) as u64).collect(),
+    let series = |label: &str, f: fn(&crate::model::GroupStats) -> usize| {
+        Series::new(label, groups.iter().map(|g| f(g) as u64).collect())
     };
     Some(bar_chart(&BarChart {
         title: format!("{}各行业领域隐患", report.month.to_chinese()),
@@ -494,7 +494,10 @@ fn sector_chart(report: &MonthReport) -> Option<String> {
         series: vec![
             series("在册", |g| g.listed),
             series("已整改", |g| g.rectified),
-            series("逾期", |g| g.overdue),
+            Series {
+                alarm: true,
+                ..series("逾期", |g| g.overdue)
+            },
         ],
     }))
 }

@@ -1,8 +1,8 @@
 // Site search on the search page, over the index `gongkai build` writes to
-// search/index/ (see src/render/search/). Progressive enhancement: the page is a plain
-// GET form with links to the month, village and sector indexes; this script answers
-// the form in place. Opened from disk (file://) browsers refuse to fetch the index, so
-// the script leaves the page as it is.
+// search/index/ (see src/render/search/). Progressive enhancement: the page is a note
+// with links to the month, village and sector indexes; this script puts the search
+// controls (a <template>) in place and answers them. Opened from disk (file://)
+// browsers refuse to fetch the index, so the script only says so in the note.
 //
 // Tokens are made as in src/render/search/tokens.rs: NFKC + lower case; CJK runs give
 // their character pairs (a lone character itself); ASCII letter/digit runs are words,
@@ -11,10 +11,27 @@
 (function () {
   "use strict";
 
-  var form = document.getElementById("search-form");
-  if (!form || window.location.protocol === "file:" || !window.fetch || !window.TextEncoder) {
+  var ui = document.getElementById("search-ui");
+  var note = document.getElementById("search-nojs");
+  if (!ui || !ui.content) {
     return;
   }
+  if (window.location.protocol === "file:") {
+    // The script runs, but browsers refuse to read the index from disk: say so.
+    if (note) {
+      note.textContent = "从本地磁盘打开网页时，浏览器不允许读取搜索索引，站内搜索无法使用。" +
+        "请按下面的月份、村（社区）或行业领域查找；网站发布到网站服务器后即可搜索。";
+    }
+    return;
+  }
+  if (!window.fetch || !window.TextEncoder) {
+    if (note) {
+      note.textContent = "这个浏览器版本过旧，无法使用站内搜索。请按下面的月份、村（社区）或行业领域查找。";
+    }
+    return;
+  }
+  ui.parentNode.replaceChild(ui.content.cloneNode(true), ui);
+  var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
   var filtersBox = document.getElementById("search-filters");
   var statusBox = document.getElementById("search-status");
@@ -30,7 +47,6 @@
   moreRow.className = "search-more-row";
   moreRow.appendChild(more);
   list.parentNode.insertBefore(moreRow, list.nextSibling);
-  var note = document.getElementById("search-nojs");
   var metaUrl = new URL(form.getAttribute("data-index"), window.location.href);
   var root = new URL(form.getAttribute("data-root") || "./", window.location.href);
   var PAGE = 20;
