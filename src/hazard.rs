@@ -234,6 +234,9 @@ impl FivePart {
 pub struct RowOrigin {
     pub file: PathBuf,
     pub row: usize,
+    /// The worksheet, when the file is a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// One row of a month's hazard register, every value parsed and normalised.

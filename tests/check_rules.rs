@@ -49,6 +49,7 @@ fn rec(id: &str) -> HazardRecord {
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
+            sheet: None,
         },
         withheld: Vec::new(),
     }
@@ -81,6 +82,7 @@ fn file(month: YearMonth, name: &str, records: Vec<HazardRecord>) -> RegisterFil
             r.origin = RowOrigin {
                 file: path.clone(),
                 row: i + 3,
+                sheet: None,
             };
             r
         })

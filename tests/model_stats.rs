@@ -59,6 +59,7 @@ fn rec(id: &str) -> R {
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
+            sheet: None,
         },
         withheld: Vec::new(),
     })
@@ -121,6 +122,7 @@ fn file(month: YearMonth, name: &str, rows: Vec<R>) -> RegisterFile {
             r.origin = RowOrigin {
                 file: path.clone(),
                 row: i + 3,
+                sheet: None,
             };
             r
         })

@@ -262,6 +262,7 @@ pub(crate) fn test_record(id: &str, status: Status) -> HazardRecord {
         origin: crate::hazard::RowOrigin {
             file: std::path::PathBuf::from("a.csv"),
             row: 3,
+            sheet: None,
         },
         withheld: Vec::new(),
     }

@@ -189,9 +189,41 @@ fn footer_lines_are_not_hazards() {
         "{HEADER}\n1,a,b,,,,,,,未整改,\n合计,,,,,,,,3.5,,\n填表人：王五  联系电话：13800000000,,,,\n注：本表每月25日前报送,,\n"
     );
     let (file, findings) = read(&text);
-    assert!(findings.is_empty(), "{findings:?}");
+    let notes: Vec<(&str, Option<usize>, &str)> = findings
+        .iter()
+        .map(|f| (f.code, f.row, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ("register-total-skipped", Some(3), "第 3 行是合计/小计行，不是隐患，已跳过"),
+            (
+                "register-footer-skipped",
+                Some(4),
+                "第 4、5 行是表尾（填表人、审核人、联系电话、填报日期、注、说明等），不是隐患，已跳过；其内容不会公开"
+            ),
+        ]
+    );
+    assert!(findings.iter().all(|f| f.severity == Severity::Note));
     let file = file.unwrap();
     assert_eq!((file.data_rows, file.records.len()), (1, 1));
+}
+
+/// The report: a footer spread over several cells under the table used to fail
+/// with three 必填项没有填写 errors.
+#[test]
+fn footer_over_several_cells_with_a_note_below() {
+    let text = format!(
+        "{HEADER}\n1,a,b,,,,,,,未整改,\n填表人：李四,,审核人：王五,,,联系电话：0311-8888888,,,,,\n说明：1.本表每月25日前报送,,,\n2.隐患等级按标准判定,,,\n"
+    );
+    let (file, findings) = read(&text);
+    assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    let footer = findings.iter().find(|f| f.code == "register-footer-skipped").unwrap();
+    assert!(footer.message.starts_with("第 3–5 行是表尾"), "{}", footer.message);
+    let file = file.unwrap();
+    assert_eq!(file.records.len(), 1);
+    let dump = format!("{:?}", file.records);
+    assert!(!dump.contains("0311-8888888") && !dump.contains("李四"));
 }
 
 #[test]
