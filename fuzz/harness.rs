@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai::check::Findings;
 use gongkai::config::SiteConfig;
+use gongkai::diag::Findings;
 use gongkai::hazard::YearMonth;
 use gongkai::render::OutputFile;
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 
 /// The file name of the settings file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -93,11 +93,32 @@ fn default_disclosure_day() -> u32 {
     25
 }
 
+/// The error for a site folder that does not exist or is a file (a mistyped `--root`),
+/// or `None` when it is a folder.
+pub fn root_problem(root: &Path) -> Option<Finding> {
+    if root.is_dir() {
+        return None;
+    }
+    let what = if root.exists() {
+        "不是文件夹"
+    } else {
+        "不存在"
+    };
+    Some(
+        Finding::error("root-missing", format!("网站文件夹 {} {what}", root.display()))
+            .with_help("请用 --root 指定含 site.toml 的网站文件夹，或先进入该文件夹再运行；可用 `gongkai new 文件夹` 新建一个网站文件夹。"),
+    )
+}
+
 impl SiteConfig {
     /// Reads `site.toml` from the site root. Unknown keys become warnings; a missing or
     /// unreadable file, or a missing required key, is an error finding naming the file.
     pub fn load(root: &Path, findings: &mut Findings) -> Option<SiteConfig> {
         let path = root.join(CONFIG_FILE);
+        if let Some(finding) = root_problem(root) {
+            findings.push(finding);
+            return None;
+        }
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
@@ -161,19 +182,16 @@ impl SiteConfig {
                 Some(config)
             }
             Err(err) => {
-                let line = err
-                    .span()
-                    .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-                let mut finding = Finding::error(
-                    "config-invalid",
-                    format!("site.toml 格式有误：{}", err.message()),
-                )
-                .in_file(CONFIG_FILE)
-                .with_help("site.toml 为 TOML 格式：文字要用英文双引号括起来，例如 title = \"某某镇安全生产信息公开\"。");
-                if let Some(line) = line {
-                    finding = finding.at_row(line);
-                }
-                findings.push(finding);
+                let problem = crate::load::toml_error::explain(text, &err);
+                findings.push(
+                    Finding::error(
+                        "config-invalid",
+                        format!("site.toml {}写法有误：{}", problem.place(), problem.reason),
+                    )
+                    .in_file(CONFIG_FILE)
+                    .at_row(problem.line)
+                    .with_help("site.toml 为 TOML 格式：每行写作 键 = 值，文字要用英文双引号括起来，例如 title = \"某某镇安全生产信息公开\"。"),
+                );
                 None
             }
         }
@@ -189,7 +207,7 @@ impl SiteConfig {
                 .register
                 .private_columns
                 .iter()
-                .any(|c| crate::load::normalize_header(c) == header)
+                .any(|c| crate::diag::normalize_header(c) == header)
     }
 
     /// Every phone number the site itself publishes (hotline phones and the national

@@ -11,11 +11,15 @@
 //! 4. [`render`]: turn the model into pages and data files with the theme.
 //! 5. [`write`](mod@write): put the output in place atomically.
 //!
-//! `cmd` holds the thin command-line front ends.
+//! Below them all, [`diag`] holds what every stage reports with ([`diag::Finding`]) and
+//! the text helpers the settings and the readers share; [`hazard`] is the register's
+//! vocabulary. `cmd` holds the thin command-line front ends; [`today`] is the one place
+//! that decides which date the tool takes as today.
 
 pub mod check;
 pub mod cmd;
 pub mod config;
+pub mod diag;
 pub mod hazard;
 pub mod load;
 pub mod model;
@@ -23,6 +27,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scan;
 pub mod serve;
+pub mod today;
 pub mod write;
 
 #[cfg(test)]

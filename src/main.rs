@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use gongkai::cmd::{self, Cli, Command};
+use gongkai::cmd::{self, Command};
 
 /// Rendering tens of thousands of pages allocates and frees many small strings from
 /// every thread at once; mimalloc does that with less contention than the system
@@ -12,7 +11,7 @@ use gongkai::cmd::{self, Cli, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cmd::zh::parse();
     if matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
     }

@@ -369,3 +369,49 @@ fn register_linked_from_outside_the_site_is_refused_by_check() {
     let f = expect_finding(&report, "error", "2025-03/外部.csv", None, None);
     assert!(f["message"].as_str().unwrap().contains("网站文件夹"), "{f}");
 }
+
+/// `--today` and `GONGKAI_TODAY` are read by build, check and serve alike; a value that
+/// is not a date is refused with a Chinese message naming it, before anything is read or
+/// written (a script that meant to pin the date must not get the clock instead).
+#[test]
+fn a_bad_today_is_refused_by_every_command_that_takes_it() {
+    let site = TempSite::copy_of("town");
+    let root = site.root().to_str().unwrap();
+    let out = site.path("public");
+    for cmd in ["check", "build", "serve"] {
+        let run = gongkai(&[cmd, "--root", root, "--today", "2026-02-30"]);
+        assert_eq!(run.status.code(), Some(2), "{cmd}");
+        assert_eq!(
+            String::from_utf8_lossy(&run.stderr),
+            "错误：--today 的值「2026-02-30」不是有效的日期。请写成 年-月-日，例如 --today 2026-10-26。\n",
+            "{cmd}"
+        );
+    }
+    let run = assert_cmd::Command::cargo_bin("gongkai")
+        .unwrap()
+        .env("GONGKAI_TODAY", "下个月")
+        .args(["build", "--root", root])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("环境变量 GONGKAI_TODAY 的值「下个月」不是有效的日期"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!out.exists(), "nothing is written");
+    // A good value is taken (the flag wins over a bad environment value).
+    let run = assert_cmd::Command::cargo_bin("gongkai")
+        .unwrap()
+        .env("GONGKAI_TODAY", "下个月")
+        .args(["check", "--root", root, "--today", "2025-04-01"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

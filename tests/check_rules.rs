@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use gongkai::check::rules::check_site;
-use gongkai::check::{Finding, Findings, Severity};
 use gongkai::config::SiteConfig;
+use gongkai::diag::{Finding, Findings, Severity};
 use gongkai::hazard::{HazardRecord, RowOrigin, Source, Status, YearMonth};
 use gongkai::load::{DisclosureMode, LoadedSite, Notice, RegisterFile};
 

@@ -661,7 +661,7 @@ fn scan_speed() {
         })
         .collect();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    let mut findings = gongkai::check::Findings::default();
+    let mut findings = gongkai::diag::Findings::default();
     let config = gongkai::config::SiteConfig::parse(
         "title = \"t\"\nissuer = \"i\"\n[hotline]\nnational = \"12350\"\n",
         &mut findings,
@@ -670,7 +670,7 @@ fn scan_speed() {
     // Private values like a county's: 20,000 reporter names and phones.
     let mut records = Vec::new();
     for i in 0..10_000 {
-        let mut findings = gongkai::check::Findings::default();
+        let mut findings = gongkai::diag::Findings::default();
         let csv =
             format!("编号,隐患名称,单位名称,举报人,举报人电话\nX-{i},x,y,王{i}某某,139{i:08}\n");
         let (file, _) = gongkai::load::register::read_register(

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use gongkai::check::{Findings, Severity};
 use gongkai::config::SiteConfig;
+use gongkai::diag::{Findings, Severity};
 use gongkai::load::notice::{load_notices, load_pages, parse_notice};
 use gongkai::load::tasks::{load_task_lists, read_tasks};
 use gongkai::load::{DisclosureMode, TaskDeadline, TaskStatus};

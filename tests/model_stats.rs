@@ -14,8 +14,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use gongkai::check::Findings;
 use gongkai::config::SiteConfig;
+use gongkai::diag::Findings;
 use gongkai::hazard::{FivePart, HazardRecord, Level, RowOrigin, Source, Status, YearMonth};
 use gongkai::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 use gongkai::model::{build, Disclosure, FoundRectified, GroupStats, MonthReport};

@@ -9,7 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::TempSite;
-use gongkai::check::{rules, Findings};
+use gongkai::check::rules;
+use gongkai::diag::Findings;
 use gongkai::hazard::HazardRecord;
 use gongkai::load::{self, LoadedSite};
 use gongkai::model::{self, Disclosure, HazardEntry};

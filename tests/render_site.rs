@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gongkai::check::rules::check_site;
-use gongkai::check::Findings;
+use gongkai::diag::Findings;
 use gongkai::load::load_site;
 use gongkai::model::{self, Disclosure};
 use gongkai::render::{render_site, urls, OutputFile, RenderOptions};

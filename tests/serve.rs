@@ -32,6 +32,7 @@ fn start() -> Running {
         port: 0,
         next_free_port: false,
         verbose: false,
+        today: None,
     })
     .expect("preview starts");
     Running { site, preview }
@@ -785,6 +786,7 @@ fn county_scale_edit_is_visible_within_a_second() {
         port: 0,
         next_free_port: false,
         verbose: false,
+        today: None,
     })
     .unwrap();
     let port = preview.port();

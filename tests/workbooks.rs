@@ -7,8 +7,8 @@ use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use gongkai::check::{Finding, Findings, Severity};
 use gongkai::config::SiteConfig;
+use gongkai::diag::{Finding, Findings, Severity};
 use gongkai::hazard::{Level, Status, YearMonth};
 use gongkai::load::register::read_register;
 use gongkai::load::RegisterFile;
@@ -55,9 +55,18 @@ fn office_sheet(sheet: &mut Worksheet) {
     let date_format = Format::new().set_num_format("yyyy年m月d日");
     sheet.set_name("东堡村").unwrap();
     sheet
-        .merge_range(0, 0, 0, 13, "东堡村重大事故隐患排查整治台账（2024年5月）", &center)
+        .merge_range(
+            0,
+            0,
+            0,
+            13,
+            "东堡村重大事故隐患排查整治台账（2024年5月）",
+            &center,
+        )
         .unwrap();
-    sheet.write_string(1, 0, "填报单位：东堡村民委员会").unwrap();
+    sheet
+        .write_string(1, 0, "填报单位：东堡村民委员会")
+        .unwrap();
     sheet.write_string(2, 0, "填报日期：2024年5月25日").unwrap();
     for (col, header) in [
         (0, "序号"),
@@ -72,19 +81,36 @@ fn office_sheet(sheet: &mut Worksheet) {
     ] {
         sheet.merge_range(3, col, 4, col, header, &center).unwrap();
     }
-    sheet.merge_range(3, 7, 3, 11, "五到位落实情况", &center).unwrap();
-    for (col, header) in [(7, "整改措施"), (8, "责任人"), (9, "整改资金（万元）"), (10, "整改时限"), (11, "应急预案")] {
+    sheet
+        .merge_range(3, 7, 3, 11, "五到位落实情况", &center)
+        .unwrap();
+    for (col, header) in [
+        (7, "整改措施"),
+        (8, "责任人"),
+        (9, "整改资金（万元）"),
+        (10, "整改时限"),
+        (11, "应急预案"),
+    ] {
         sheet.write_string(4, col, header).unwrap();
     }
     // Row 6: a date cell, a text deadline.
     sheet.write_number(5, 0, 1).unwrap();
     sheet.write_string(5, 1, "DB-001").unwrap();
     sheet.write_string(5, 2, "配电室无应急照明").unwrap();
-    sheet.merge_range(5, 3, 6, 3, "东堡机械厂", &Format::new()).unwrap();
-    sheet.merge_range(5, 4, 8, 4, "东堡村", &Format::new()).unwrap();
+    sheet
+        .merge_range(5, 3, 6, 3, "东堡机械厂", &Format::new())
+        .unwrap();
+    sheet
+        .merge_range(5, 4, 8, 4, "东堡村", &Format::new())
+        .unwrap();
     sheet.write_string(5, 5, "重大隐患").unwrap();
     sheet
-        .write_datetime_with_format(5, 6, ExcelDateTime::from_ymd(2024, 5, 12).unwrap(), &date_format)
+        .write_datetime_with_format(
+            5,
+            6,
+            ExcelDateTime::from_ymd(2024, 5, 12).unwrap(),
+            &date_format,
+        )
         .unwrap();
     sheet.write_string(5, 7, "加装应急照明").unwrap();
     sheet.write_string(5, 8, "张三").unwrap();
@@ -109,7 +135,9 @@ fn office_sheet(sheet: &mut Worksheet) {
     sheet.write_string(7, 2, "消防通道堵塞").unwrap();
     sheet.write_string(7, 3, "东堡超市").unwrap();
     sheet.write_string(7, 5, "重大隐患").unwrap();
-    sheet.write_number_with_format(7, 10, 45458.0, &date_format).unwrap();
+    sheet
+        .write_number_with_format(7, 10, 45458.0, &date_format)
+        .unwrap();
     sheet.write_string(7, 9, "8").unwrap();
     sheet.write_string(7, 12, "已整改").unwrap();
     sheet.write_string(7, 13, "是").unwrap();
@@ -129,8 +157,12 @@ fn office_sheet(sheet: &mut Worksheet) {
     sheet.write_string(10, 0, "填表人：李四").unwrap();
     sheet.write_string(10, 4, "审核人：王五").unwrap();
     sheet.write_string(10, 8, "联系电话：13912345678").unwrap();
-    sheet.write_string(11, 0, "说明：1.本表每月25日前报送乡镇安监站。").unwrap();
-    sheet.write_string(12, 0, "2.隐患等级按判定标准填写。").unwrap();
+    sheet
+        .write_string(11, 0, "说明：1.本表每月25日前报送乡镇安监站。")
+        .unwrap();
+    sheet
+        .write_string(12, 0, "2.隐患等级按判定标准填写。")
+        .unwrap();
 }
 
 fn office_workbook() -> Vec<u8> {
@@ -141,10 +173,16 @@ fn office_workbook() -> Vec<u8> {
     notes.write_string(0, 0, "本工作簿每个村一张表。").unwrap();
     let second = workbook.add_worksheet();
     second.set_name("北庄村").unwrap();
-    for (col, header) in ["编号", "隐患名称", "单位名称", "整改状态"].iter().enumerate() {
+    for (col, header) in ["编号", "隐患名称", "单位名称", "整改状态"]
+        .iter()
+        .enumerate()
+    {
         second.write_string(0, col as u16, *header).unwrap();
     }
-    for (col, value) in ["BZ-1", "锅炉无检验", "北庄砖厂", "已销号"].iter().enumerate() {
+    for (col, value) in ["BZ-1", "锅炉无检验", "北庄砖厂", "已销号"]
+        .iter()
+        .enumerate()
+    {
         second.write_string(1, col as u16, *value).unwrap();
     }
     workbook.save_to_buffer().unwrap()
@@ -156,7 +194,10 @@ fn an_office_workbook_reads_as_the_office_sees_it() {
     assert!(errors(&findings).is_empty(), "{findings:#?}");
     let file = file.expect("read");
     let ids: Vec<&str> = file.records.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, vec!["DB-001", "2024010001", "DB-003", "DB-004", "BZ-1"]);
+    assert_eq!(
+        ids,
+        vec!["DB-001", "2024010001", "DB-003", "DB-004", "BZ-1"]
+    );
     assert_eq!(file.data_rows, 5);
     assert_eq!(file.encoding, "xlsx");
     let [first, second, third, hidden, north] = &file.records[..] else {
@@ -184,7 +225,10 @@ fn an_office_workbook_reads_as_the_office_sees_it() {
     // Origins name the sheet and the row as Excel shows it.
     assert_eq!(first.origin.row, 6);
     assert_eq!(first.origin.sheet.as_deref(), Some("东堡村"));
-    assert_eq!((north.origin.row, north.origin.sheet.as_deref()), (2, Some("北庄村")));
+    assert_eq!(
+        (north.origin.row, north.origin.sheet.as_deref()),
+        (2, Some("北庄村"))
+    );
     // 序号 is not published; the footer's names and phone are nowhere in the records.
     assert_eq!(file.unpublished_columns, vec!["序号"]);
     let dump = format!("{:?}", file.records);
@@ -195,15 +239,27 @@ fn an_office_workbook_reads_as_the_office_sees_it() {
         .iter()
         .map(|f| (f.code, f.cell.as_deref(), f.message.as_str()))
         .collect();
+    assert!(
+        notes.contains(&(
+            "workbook-hidden-cells",
+            Some("东堡村"),
+            "工作表「东堡村」隐藏了第 9 行和F 列；隐藏的行列照常读取和公开"
+        )),
+        "{notes:#?}"
+    );
     assert!(notes.contains(&(
-        "workbook-hidden-cells",
+        "register-total-skipped",
         Some("东堡村"),
-        "工作表「东堡村」隐藏了第 9 行和F 列；隐藏的行列照常读取和公开"
-    )), "{notes:#?}");
-    assert!(notes.contains(&("register-total-skipped", Some("东堡村"), "第 10 行是合计/小计行，不是隐患，已跳过")));
-    assert!(notes.iter().any(|(code, cell, message)| *code == "register-footer-skipped"
-        && *cell == Some("东堡村")
-        && message.starts_with("第 11–13 行是表尾")), "{notes:#?}");
+        "第 10 行是合计/小计行，不是隐患，已跳过"
+    )));
+    assert!(
+        notes
+            .iter()
+            .any(|(code, cell, message)| *code == "register-footer-skipped"
+                && *cell == Some("东堡村")
+                && message.starts_with("第 11–13 行是表尾")),
+        "{notes:#?}"
+    );
     assert!(notes.contains(&(
         "workbook-sheet-skipped",
         None,
@@ -231,21 +287,40 @@ fn messages_name_the_sheet_and_cell() {
         errors,
         vec![
             ("bad-date", Some(7), Some("东堡村!G7"), Some("发现日期")),
-            ("workbook-number-digits-lost", Some(8), Some("东堡村!B8"), None),
+            (
+                "workbook-number-digits-lost",
+                Some(8),
+                Some("东堡村!B8"),
+                None
+            ),
             ("workbook-formula-error", Some(9), Some("东堡村!J9"), None),
         ],
         "{findings:#?}"
     );
     let bad_date = findings.iter().find(|f| f.code == "bad-date").unwrap();
-    assert_eq!(bad_date.file.as_deref(), Some(std::path::Path::new("content/registers/2024-05/东堡村.xlsx")));
+    assert_eq!(
+        bad_date.file.as_deref(),
+        Some(std::path::Path::new(
+            "content/registers/2024-05/东堡村.xlsx"
+        ))
+    );
     assert_eq!(bad_date.value.as_deref(), Some("2024年13月1日"));
     // The report's heading says where, as Excel names it.
     let mut out = Vec::new();
     let mut all = Findings::default();
     all.extend(findings.iter().cloned());
-    gongkai::check::report::write_text(&mut out, &all, &gongkai::check::report::Summary::new(&all, 1, 5), false).unwrap();
+    gongkai::diag::report::write_text(
+        &mut out,
+        &all,
+        &gongkai::diag::report::Summary::new(&all, 1, 5),
+        false,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("content/registers/2024-05/东堡村.xlsx 东堡村!G7 第 7 行「发现日期」列"), "{text}");
+    assert!(
+        text.contains("content/registers/2024-05/东堡村.xlsx 东堡村!G7 第 7 行「发现日期」列"),
+        "{text}"
+    );
 }
 
 /// Replaces a part of a zip package, keeping the others as they are.
@@ -319,7 +394,10 @@ fn a_hidden_sheet_with_a_register_is_an_error_and_one_without_is_skipped() {
 #[test]
 fn a_workbook_without_a_register_sheet_is_an_error() {
     let mut workbook = Workbook::new();
-    workbook.add_worksheet().write_string(0, 0, "本月无隐患").unwrap();
+    workbook
+        .add_worksheet()
+        .write_string(0, 0, "本月无隐患")
+        .unwrap();
     let (file, findings) = read(workbook.save_to_buffer().unwrap());
     assert!(file.is_none());
     assert_eq!(errors(&findings)[0].code, "register-no-header");
@@ -340,8 +418,14 @@ fn hostile_corrupt_zip() {
     let mut bytes = office_workbook();
     bytes.truncate(bytes.len() / 2);
     assert_eq!(refused(bytes, "a.xlsx").code, "workbook-corrupt");
-    assert_eq!(refused(b"PK\x03\x04garbage".to_vec(), "a.xlsx").code, "workbook-corrupt");
-    assert_eq!(refused(b"not a zip at all".to_vec(), "a.xlsx").code, "workbook-corrupt");
+    assert_eq!(
+        refused(b"PK\x03\x04garbage".to_vec(), "a.xlsx").code,
+        "workbook-corrupt"
+    );
+    assert_eq!(
+        refused(b"not a zip at all".to_vec(), "a.xlsx").code,
+        "workbook-corrupt"
+    );
     assert_eq!(refused(Vec::new(), "a.xlsx").code, "workbook-corrupt");
 }
 
@@ -349,11 +433,19 @@ fn hostile_corrupt_zip() {
 fn hostile_zip_bomb() {
     // 64 MB of one byte deflates to ~64 KB: a thousand to one.
     let filler = " ".repeat(64 * 1024 * 1024);
-    let bytes = add_parts(&office_workbook(), &[("xl/media/filler.xml", &filler)], None);
+    let bytes = add_parts(
+        &office_workbook(),
+        &[("xl/media/filler.xml", &filler)],
+        None,
+    );
     assert!(bytes.len() < 1024 * 1024);
     let finding = refused(bytes, "a.xlsx");
     assert_eq!(finding.code, "workbook-too-large");
-    assert!(finding.message.contains("xl/media/filler.xml"), "{}", finding.message);
+    assert!(
+        finding.message.contains("xl/media/filler.xml"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -377,27 +469,46 @@ fn hostile_part_that_inflates_past_its_declared_size() {
     }
     assert_eq!(patched, 1);
     let code = refused(lying, "a.xlsx").code;
-    assert!(matches!(code, "workbook-too-large" | "workbook-corrupt"), "{code}");
+    assert!(
+        matches!(code, "workbook-too-large" | "workbook-corrupt"),
+        "{code}"
+    );
 }
 
 #[test]
 fn hostile_million_rows() {
     let mut workbook = Workbook::new();
     office_sheet(workbook.add_worksheet());
-    workbook.worksheet_from_index(0).unwrap().write_string(999_999, 1, "x").unwrap();
+    workbook
+        .worksheet_from_index(0)
+        .unwrap()
+        .write_string(999_999, 1, "x")
+        .unwrap();
     let finding = refused(workbook.save_to_buffer().unwrap(), "a.xlsx");
     assert_eq!(finding.code, "workbook-too-large");
-    assert!(finding.message.contains("第 1000000 行"), "{}", finding.message);
+    assert!(
+        finding.message.contains("第 1000000 行"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
 fn hostile_16384_columns() {
     let mut workbook = Workbook::new();
     office_sheet(workbook.add_worksheet());
-    workbook.worksheet_from_index(0).unwrap().write_string(6, 16_383, "x").unwrap();
+    workbook
+        .worksheet_from_index(0)
+        .unwrap()
+        .write_string(6, 16_383, "x")
+        .unwrap();
     let finding = refused(workbook.save_to_buffer().unwrap(), "a.xlsx");
     assert_eq!(finding.code, "workbook-too-large");
-    assert!(finding.message.contains("第 16384 列"), "{}", finding.message);
+    assert!(
+        finding.message.contains("第 16384 列"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -406,9 +517,12 @@ fn hostile_merge_over_the_whole_sheet_costs_nothing() {
     office_sheet(workbook.add_worksheet());
     let bytes = workbook.save_to_buffer().unwrap();
     let bytes = rewrite_part(&bytes, "xl/worksheets/sheet1.xml", |xml| {
-        xml.replace("<mergeCells count=\"", "<mergeCells count=\"1\"><mergeCell ref=\"X1:XFD1048576\"/></mergeCells><!--")
-            .replace("</mergeCells>", "-->")
-            .replacen("--><!--", "", 0)
+        xml.replace(
+            "<mergeCells count=\"",
+            "<mergeCells count=\"1\"><mergeCell ref=\"X1:XFD1048576\"/></mergeCells><!--",
+        )
+        .replace("</mergeCells>", "-->")
+        .replacen("--><!--", "", 0)
     });
     // Whatever the XML now says, reading stays bounded and never panics.
     let _ = read(bytes);
@@ -417,7 +531,11 @@ fn hostile_merge_over_the_whole_sheet_costs_nothing() {
 #[test]
 fn hostile_external_links() {
     let link = r#"<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>"#;
-    let bytes = add_parts(&office_workbook(), &[("xl/externalLinks/externalLink1.xml", link)], None);
+    let bytes = add_parts(
+        &office_workbook(),
+        &[("xl/externalLinks/externalLink1.xml", link)],
+        None,
+    );
     assert_eq!(refused(bytes, "a.xlsx").code, "workbook-external-link");
 }
 

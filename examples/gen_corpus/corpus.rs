@@ -536,7 +536,7 @@ mod tests {
 
     #[test]
     fn site_toml_is_valid_for_gongkai() {
-        let mut findings = gongkai::check::Findings::default();
+        let mut findings = gongkai::diag::Findings::default();
         let config = gongkai::config::SiteConfig::parse(SITE_TOML, &mut findings).expect("parses");
         assert!(findings.items.is_empty(), "{:?}", findings.items);
         assert_eq!(config.disclosure_day, 25);
@@ -582,7 +582,7 @@ mod tests {
         let bad: Vec<_> = findings
             .items
             .iter()
-            .filter(|f| f.severity != gongkai::check::Severity::Note)
+            .filter(|f| f.severity != gongkai::diag::Severity::Note)
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
     }

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::BuildArgs;
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Pipeline, Sink};
 use crate::render::{OutputFile, RenderOptions};
 use crate::write;
@@ -24,9 +24,23 @@ const PROGRESS_AFTER: Duration = Duration::from_millis(800);
 /// Runs `gongkai build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let root = args.root.as_path();
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
 
+    // A mistyped --root is said as such, before the output folder beside it is made.
+    if let Some(finding) = crate::config::root_problem(root) {
+        let findings = Findings {
+            items: vec![finding],
+        };
+        if let Err(err) = print_report(&findings, 0, 0) {
+            eprintln!("无法输出检查结果：{err}");
+        }
+        return ExitCode::from(1);
+    }
     // Refuse a dangerous output folder before any work, so the message comes first.
     if let Err(err) = write::resolve_out(&out).and_then(|o| write::check_out_dir(&o, Some(root))) {
         eprintln!("错误：{err}");
@@ -46,6 +60,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     };
     let mut opts = RenderOptions::new(root);
     opts.base_url = args.base_url.clone();
+    opts.today = today.date;
     let mut pipeline = Pipeline::once(root, opts);
     let sink = DiskSink::new(&writer, started);
     let result = pipeline.run_into(&sink);

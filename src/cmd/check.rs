@@ -4,8 +4,9 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use super::{CheckArgs, Format};
-use crate::check::report::{self, Summary};
-use crate::check::{rules, Findings};
+use crate::check::rules;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::load::{self, LoadedSite};
 
 /// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything
@@ -50,6 +51,10 @@ pub fn print_findings(
 /// Runs `gongkai check`: exit 0 when there are no errors, 1 when there are, 2 when the
 /// report could not be written.
 pub fn run(args: &CheckArgs) -> ExitCode {
+    // A bad --today or GONGKAI_TODAY is refused before anything is read.
+    if let Err(code) = args.today.resolve() {
+        return code;
+    }
     let (site, findings) = load_and_check(&args.root);
     match print_findings(&findings, site.as_ref(), args.format) {
         Ok(_) if findings.has_errors() => ExitCode::from(1),

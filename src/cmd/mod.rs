@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod serve;
+pub mod zh;
 
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// gongkai（公开）：重大事故隐患每月信息公开网站生成器
 #[derive(Debug, Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
+#[command(override_usage = "gongkai 命令 [选项]")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -33,13 +35,40 @@ pub enum Command {
 
 /// `gongkai check`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai check [--root 文件夹] [--format text|json] [--today 年-月-日] [--quiet]"
+)]
 pub struct CheckArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 输出格式：text（默认，给人看）或 json（给脚本用）
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
     pub format: Format,
+    /// 只输出错误和最后一行结论（给脚本用）
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+/// `--today`, shared by the commands that depend on the date.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TodayArg {
+    /// 把这一天当作今天（年-月-日，例如 2026-10-26）；不写时用环境变量 GONGKAI_TODAY，再不写用本机日期
+    #[arg(long = "today", value_name = "年-月-日")]
+    pub value: Option<String>,
+}
+
+impl TodayArg {
+    /// The date the command takes as today; a bad value is printed as a Chinese error
+    /// and gives the exit code to return.
+    pub fn resolve(&self) -> Result<crate::today::Today, std::process::ExitCode> {
+        crate::today::Today::resolve(self.value.as_deref()).map_err(|err| {
+            eprintln!("错误：{err}");
+            std::process::ExitCode::from(2)
+        })
+    }
 }
 
 /// Report formats.
@@ -51,35 +80,50 @@ pub enum Format {
 
 /// `gongkai build`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai build [--root 文件夹] [--out 输出文件夹] [--base-url 网址] [--today 年-月-日] [--quiet]"
+)]
 pub struct BuildArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 输出文件夹，默认为网站文件夹下的 public/
-    #[arg(long)]
+    #[arg(long, value_name = "输出文件夹")]
     pub out: Option<PathBuf>,
     /// 覆盖 site.toml 中的 base_url
-    #[arg(long)]
+    #[arg(long, value_name = "网址")]
     pub base_url: Option<String>,
+    /// 只输出错误和最后一行结论（给脚本用）
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }
 
 /// `gongkai new`
 #[derive(Debug, Args)]
+#[command(override_usage = "gongkai new 新文件夹")]
 pub struct NewArgs {
     /// 新网站文件夹（不能已存在且非空）
+    #[arg(value_name = "新文件夹")]
     pub dir: PathBuf,
 }
 
 /// `gongkai serve`
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai serve [--root 文件夹] [--port 端口] [--open] [--today 年-月-日]"
+)]
 pub struct ServeArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "文件夹")]
     pub root: PathBuf,
     /// 端口，默认 1111
-    #[arg(long, default_value_t = 1111)]
+    #[arg(long, default_value_t = 1111, value_name = "端口")]
     pub port: u16,
     /// 启动后用默认浏览器打开
     #[arg(long)]
     pub open: bool,
+    #[command(flatten)]
+    pub today: TodayArg,
 }

@@ -9,6 +9,10 @@ use crate::serve::{Preview, PreviewOptions};
 /// Runs `gongkai serve`: builds, serves on 127.0.0.1 and rebuilds on every change until
 /// Ctrl-C. Exit 0 after Ctrl-C, 1 when the preview cannot start.
 pub fn run(args: &ServeArgs) -> ExitCode {
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
     let (stop_tx, stop_rx) = mpsc::channel();
     if let Err(err) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
@@ -21,6 +25,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         port: args.port,
         next_free_port: true,
         verbose: true,
+        today: Some(today.date),
     };
     let preview = match Preview::start(&options) {
         Ok(preview) => preview,

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use crate::load::normalize_header;
+use crate::diag::normalize_header;
 
 /// The two front-matter syntaxes accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,11 +255,17 @@ pub fn parse_toml(text: &str, first_line: usize) -> Result<Vec<Entry>, SyntaxErr
             .span()
             .map(|span| line_of_offset(text, span.start))
             .unwrap_or(0);
+        let problem = super::toml_error::explain(text, &err);
+        let column = problem
+            .column
+            .map(|c| format!("第 {c} 列"))
+            .unwrap_or_default();
         SyntaxError {
             line: first_line + line,
             message: format!(
-                "头部信息（TOML 格式）第 {} 行写法有误",
-                first_line + line
+                "头部信息（TOML 格式）第 {} 行{column}写法有误：{}",
+                first_line + line,
+                problem.reason
             ),
             help: "TOML 格式每行写作 `键 = 值`：文字要用英文双引号括起来（title = \"关于……的通知\"），\
                    日期可写 date = 2024-02-01，是否写 true 或 false；同一个键不能写两次。"

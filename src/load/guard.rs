@@ -21,8 +21,8 @@ use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
-use crate::check::{Finding, Findings};
-use crate::load::relative_path;
+use crate::diag::relative_path;
+use crate::diag::{Finding, Findings};
 
 /// The largest register or task list read: about 100,000 rows of a real register, ten
 /// times a county's month.

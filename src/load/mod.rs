@@ -13,16 +13,15 @@ pub mod register;
 pub mod table;
 pub mod tasks;
 pub mod text;
+pub mod toml_error;
 pub mod values;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use unicode_normalization::UnicodeNormalization;
-
-use crate::check::Findings;
 use crate::config::SiteConfig;
+use crate::diag::Findings;
 use crate::hazard::{HazardRecord, YearMonth};
 
 pub use notice::{DisclosureMode, Notice, Page};
@@ -76,23 +75,6 @@ impl LoadedSite {
     }
 }
 
-/// Normalises a header or enumerated value for matching: NFKC (full-width letters, digits
-/// and brackets become half-width), every kind of white space removed.
-pub fn normalize_header(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Makes a path relative to `root` with `/` separators, for messages and origins.
-pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    PathBuf::from(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
-}
-
 /// Loads a whole site folder: `site.toml`, every register, notice, page and task list.
 ///
 /// Returns `None` only when nothing sensible can be loaded (no `site.toml`); every
@@ -113,17 +95,4 @@ pub fn load_site(root: &Path, findings: &mut Findings) -> Option<LoadedSite> {
         tasks,
         files_read: 1 + register_files + notice_files + page_files + task_files,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalize_header_handles_width_and_spaces() {
-        assert_eq!(normalize_header(" 整改资金（万元） "), "整改资金(万元)");
-        assert_eq!(normalize_header("隐患 编号"), "隐患编号");
-        assert_eq!(normalize_header("１２.５"), "12.5");
-        assert_eq!(normalize_header("\u{3000}编号"), "编号");
-    }
 }

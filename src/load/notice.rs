@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::check::{Finding, Findings};
 use crate::config::SiteConfig;
+use crate::diag::{normalize_header, relative_path};
+use crate::diag::{Finding, Findings};
 use crate::load::frontmatter::Field;
-use crate::load::{normalize_header, relative_path};
 use reader::Reader;
 
 /// Where notices live, relative to the site root.
@@ -358,7 +358,7 @@ fn claim_slug(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Severity;
+    use crate::diag::Severity;
 
     #[test]
     fn cached_notices_equal_uncached_and_follow_edits() {

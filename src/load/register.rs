@@ -11,14 +11,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::{Finding, Findings, Snippet};
 use crate::config::SiteConfig;
+use crate::diag::{Finding, Findings, Snippet};
 use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
 
 use super::table::{cell_span, Row, Table};
 use super::text::{decode, DecodeError};
 use super::values::{self, normalize, text_value};
-use super::{relative_path, workbook, RegisterFile};
+use super::{workbook, RegisterFile};
+use crate::diag::relative_path;
 
 mod columns;
 mod footer;
@@ -104,6 +105,7 @@ pub fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth
             };
             let mut inner: Vec<_> = inner.filter_map(Result::ok).map(|e| e.path()).collect();
             inner.sort();
+            let before = (files.len(), findings.items.len());
             for file in inner {
                 let file_name = file_name(&file);
                 if is_ignored(&file_name) || file.is_dir() {
@@ -112,6 +114,18 @@ pub fn discover(root: &Path, findings: &mut Findings) -> Vec<(PathBuf, YearMonth
                 if check_extension(&file, &relative_path(root, &file), findings) {
                     files.push((file, month));
                 }
+            }
+            if (files.len(), findings.items.len()) == before {
+                // A folder made for a month still to come: fine, but say that it does
+                // not count, so nobody takes the month for published.
+                findings.push(
+                    Finding::note(
+                        "register-month-empty",
+                        format!("{month} 的台账文件夹是空的，这个月暂不公开"),
+                    )
+                    .in_file(rel)
+                    .with_help("各村（站所）的台账报来后放进这个文件夹，再生成网站。"),
+                );
             }
         } else if check_extension(&path, &rel, findings) {
             let stem = path

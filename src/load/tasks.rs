@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 use csv::StringRecord;
 use serde::Serialize;
 
-use crate::check::{Finding, Findings, Snippet};
+use crate::diag::{normalize_header, relative_path};
+use crate::diag::{Finding, Findings, Snippet};
 use crate::hazard::RowOrigin;
 use crate::load::frontmatter::{parse_toml, Value};
 use crate::load::notice::files::{content_files, read_text, slugify};
 use crate::load::table::{cell_span, Row, Table};
 use crate::load::values::text_value;
-use crate::load::{normalize_header, relative_path};
 
 use deadline::{parse_deadline, DeadlineError};
 
@@ -517,7 +517,7 @@ impl RowReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Severity;
+    use crate::diag::Severity;
 
     const LIST: &str = "朔州市安全生产大检查任务清单\r\n\
 序号,国家要求,细化措施,责任单位,完成时限,工作进度,状态\r\n\

@@ -244,7 +244,7 @@ fn enum_key(text: &str) -> Cow<'_, str> {
     if plain {
         Cow::Borrowed(t)
     } else {
-        Cow::Owned(crate::load::normalize_header(t))
+        Cow::Owned(crate::diag::normalize_header(t))
     }
 }
 

@@ -7,9 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
-use crate::check::Finding;
 use crate::config::{SiteConfig, CONFIG_FILE};
-use crate::load;
+use crate::diag::Finding;
 
 /// The kinds of input, each cached on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,7 +123,7 @@ impl Stamp {
                     .is_none_or(|m| now.duration_since(m).map_or(true, |age| age < RACY_WINDOW));
                 stamp.racy |= recent;
                 stamp.entries.push((
-                    load::relative_path(root, entry.path()),
+                    crate::diag::relative_path(root, entry.path()),
                     meta.as_ref().map_or(0, |m| m.len()),
                     modified,
                 ));
@@ -154,7 +153,7 @@ impl<T> Slot<T> {
     pub(super) fn new(
         stamp: Stamp,
         value: T,
-        findings: crate::check::Findings,
+        findings: crate::diag::Findings,
         files: usize,
     ) -> Self {
         Slot {

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::check::{rules, Findings};
+use crate::check::rules;
 use crate::config::SiteConfig;
+use crate::diag::Findings;
 use crate::load::{self, Notice, Page, RegisterFile, TaskList};
 use crate::model::Disclosure;
 use crate::render::{OutputFile, RenderOptions};

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::inputs::{same_config, Input, Slot, Stamp, RACY_WINDOW};
 use super::Pipeline;
-use crate::check::{Finding, Findings};
 use crate::config::SiteConfig;
+use crate::diag::{Finding, Findings};
 use crate::hazard;
 use crate::load::{self, RegisterFile};
 
@@ -212,7 +212,7 @@ impl Pipeline {
                     return (path, cached);
                 }
                 let kept = (!trusted).then(|| Arc::new(bytes.clone()));
-                let rel = load::relative_path(&root, &path);
+                let rel = crate::diag::relative_path(&root, &path);
                 let (file, findings) = load::register::read_register(bytes, rel, month, config);
                 let cached = CachedRegister {
                     len,

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{Pipeline, Sink, Streamed};
-use crate::check::{rules, Finding, Findings};
+use crate::check::rules;
+use crate::diag::{Finding, Findings};
 use crate::load::{LoadedSite, RegisterFile};
 use crate::model::{self, Disclosure};
 use crate::render::{self, OutputFile};

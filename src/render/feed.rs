@@ -215,8 +215,8 @@ pub(crate) mod test_site {
 
     use chrono::NaiveDate;
 
-    use crate::check::Findings;
     use crate::config::SiteConfig;
+    use crate::diag::Findings;
     use crate::hazard::{HazardRecord, Level, RowOrigin, Source, Status, YearMonth};
     use crate::load::{DisclosureMode, LoadedSite, Notice, RegisterFile};
     use crate::model::Disclosure;

@@ -22,6 +22,7 @@ pub mod views;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::model::Disclosure;
@@ -46,6 +47,8 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
     /// Notices per page of the notice index and category pages.
     pub notices_per_page: usize,
+    /// The date the tool takes as today ([`crate::today`]).
+    pub today: NaiveDate,
 }
 
 impl RenderOptions {
@@ -55,6 +58,7 @@ impl RenderOptions {
             site_root: site_root.into(),
             base_url: None,
             notices_per_page: 20,
+            today: crate::today::Today::from_env_or_clock().date,
         }
     }
 }

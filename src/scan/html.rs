@@ -16,7 +16,7 @@
 
 use memchr::memchr;
 
-use crate::check::Finding;
+use crate::diag::Finding;
 use crate::render::OutputFile;
 
 /// Files scanned as markup.

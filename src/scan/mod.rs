@@ -31,8 +31,8 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use crate::check::{Finding, Findings};
 use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::diag::{Finding, Findings};
 use crate::hazard::HazardRecord;
 use crate::load::{Notice, Page, TaskList};
 use crate::model::Disclosure;

@@ -18,7 +18,7 @@ use super::html::{
     tag_at, Tag, TagKind, FORBIDDEN_TAGS, INLINE_TAGS, SPECIAL,
 };
 use super::{is_binary, Leak, LeakKind, Scanner};
-use crate::check::Finding;
+use crate::diag::Finding;
 use crate::render::OutputFile;
 
 /// What the two passes find in one file: the leaks of [`Scanner::scan_file`] before
@@ -309,8 +309,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::check::Findings;
     use crate::config::SiteConfig;
+    use crate::diag::Findings;
     use crate::hazard::{HazardRecord, Status};
 
     /// Markup, text, numbers and private values, in all the forms that matter.

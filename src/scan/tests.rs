@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::check::Findings;
+use crate::diag::Findings;
 use crate::hazard::Status;
 
 fn config(extra: &str) -> SiteConfig {

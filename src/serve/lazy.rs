@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use self_cell::self_cell;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::model::Disclosure;
 use crate::pipeline::Modelled;
 use crate::render::{self, search, OutputFile, Plan};

@@ -23,8 +23,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 
-use crate::check::report::{self, Summary};
-use crate::check::Findings;
+use crate::diag::report::{self, Summary};
+use crate::diag::Findings;
 use crate::pipeline::{Outcome, Pipeline};
 use crate::render::RenderOptions;
 
@@ -174,6 +174,8 @@ pub struct PreviewOptions {
     pub next_free_port: bool,
     /// Print progress and findings on the terminal.
     pub verbose: bool,
+    /// The date taken as today (`--today`); `None`: `GONGKAI_TODAY` or the clock.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Why the preview could not start. Messages are for the township office's staff.
@@ -228,8 +230,12 @@ impl Preview {
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             return Err(ServeError::NoSite(root));
         }
+        let mut render_options = RenderOptions::new(&root);
+        if let Some(today) = options.today {
+            render_options.today = today;
+        }
         let pipeline = PreviewPipeline {
-            pipeline: Pipeline::new(&root, RenderOptions::new(&root)),
+            pipeline: Pipeline::new(&root, render_options),
             last: None,
         };
         Preview::start_with(

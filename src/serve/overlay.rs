@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::render::theme::escape_html;
 
 /// At most this many errors are listed on the page; the terminal has them all.

@@ -18,8 +18,8 @@ use std::sync::{Arc, PoisonError};
 use super::lazy::LazySite;
 use super::snapshot::SiteSnapshot;
 use super::{overlay, Shared};
-use crate::check::report::Summary;
-use crate::check::Findings;
+use crate::diag::report::Summary;
+use crate::diag::Findings;
 
 /// Starts the check of `site`, published as `generation`; `counts` (input files and
 /// register rows) are for the summary line.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::lazy::{LazySite, Served};
-use crate::check::Findings;
+use crate::diag::Findings;
 use crate::render::OutputFile;
 
 /// The URL prefix of everything the preview adds (script, styles, event stream). No

@@ -149,3 +149,30 @@ pub fn findings_of<'a>(
         .filter(|f| f["severity"] == severity)
         .collect()
 }
+
+/// Every file under `dir` as `(relative path, lower-case hex SHA-256)`, sorted by path;
+/// paths use `/` on every platform.
+pub fn digests(dir: &Path) -> Vec<(String, String)> {
+    use sha2::{Digest, Sha256};
+    let mut list: Vec<(String, String)> = WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(e.path()).unwrap();
+            let hex = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
+            (rel, hex)
+        })
+        .collect();
+    list.sort();
+    list
+}

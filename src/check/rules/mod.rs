@@ -21,11 +21,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use crate::check::{Finding, Findings};
 use crate::config::SiteConfig;
+use crate::diag::{Finding, Findings};
 use crate::hazard::{FivePart, HazardRecord, YearMonth};
 use crate::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
 
+mod incomplete;
 mod months;
 mod row;
 
@@ -181,7 +182,8 @@ fn check_all(
             next.by_file.insert(key, (Arc::clone(arc), due, rows));
         }
     }
-    check_successions(&months, findings);
+    let unreported = incomplete::check_incomplete_months(&months, findings);
+    check_successions(&months, &unreported, findings);
     check_reappearances(&months, findings);
     check_unpublished(site, findings);
 }

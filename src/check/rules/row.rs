@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{at_row, describe, five_part_header, header};
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::hazard::{HazardRecord, Status, YearMonth};
 
 /// The rules that need one row as a whole: status consistency, date order, 五到位 and

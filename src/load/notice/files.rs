@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
-use crate::check::{Finding, Findings};
-use crate::load::relative_path;
+use crate::diag::relative_path;
+use crate::diag::{Finding, Findings};
 use crate::load::text::{decode, DecodeError};
 
 /// True for names that are not content: hidden files (`.DS_Store`, `.git`), editor

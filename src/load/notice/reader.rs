@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{doc_number, files, DisclosureMode};
-use crate::check::{Finding, Findings};
+use crate::diag::{Finding, Findings};
 use crate::load::frontmatter::{self, Document, Entry, Field, Format, Value};
 use crate::load::values::{parse_date, parse_yes_no};
 

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use csv::StringRecord;
 
 use crate::config::SiteConfig;
-use crate::load::normalize_header;
+use crate::diag::normalize_header;
 use crate::load::table::Row;
 use crate::load::values::{LEVEL_VALUES, SOURCE_VALUES, STATUS_VALUES};
 
@@ -174,7 +174,11 @@ pub fn is_header(record: &StringRecord) -> bool {
 /// `None` when `next` is an ordinary row.
 pub fn two_row_header(header: &StringRecord, next: &StringRecord) -> Option<StringRecord> {
     let mut named = 0;
-    for (i, cell) in next.iter().enumerate().filter(|(_, c)| !c.trim().is_empty()) {
+    for (i, cell) in next
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.trim().is_empty())
+    {
         // A workbook's header cell merged down over both rows is read into both.
         if header.get(i) == Some(cell) {
             continue;
@@ -343,7 +347,7 @@ mod tests {
     }
 
     fn config() -> SiteConfig {
-        let mut findings = crate::check::Findings::default();
+        let mut findings = crate::diag::Findings::default();
         SiteConfig::parse(
             "title = \"t\"\nissuer = \"i\"\nbase_url = \"https://x/\"\n[register]\nprivate_columns = [\"联系人手机\"]\n",
             &mut findings,

@@ -126,18 +126,40 @@ mod tests {
     #[test]
     fn footers_and_totals() {
         let id = Some(1);
-        assert_eq!(classify(&row(&["", "合计", "", "3"]), id, false), Some(Skip::Total));
+        assert_eq!(
+            classify(&row(&["", "合计", "", "3"]), id, false),
+            Some(Skip::Total)
+        );
         assert_eq!(classify(&row(&["小计：5项"]), id, false), Some(Skip::Total));
         assert_eq!(
-            classify(&row(&["填表人：李四", "", "审核人：王五", "联系电话：13800000000"]), id, false),
+            classify(
+                &row(&["填表人：李四", "", "审核人：王五", "联系电话：13800000000"]),
+                id,
+                false
+            ),
             Some(Skip::Footer)
         );
-        assert_eq!(classify(&row(&["", "填报日期:2024年5月25日"]), id, false), Some(Skip::Footer));
-        assert_eq!(classify(&row(&["填报单位（盖章）：南庄镇"]), id, false), Some(Skip::Footer));
-        assert_eq!(classify(&row(&["注1.本表每月报送"]), id, false), Some(Skip::Footer));
-        assert_eq!(classify(&row(&["审核人", "王五"]), id, false), Some(Skip::Footer));
+        assert_eq!(
+            classify(&row(&["", "填报日期:2024年5月25日"]), id, false),
+            Some(Skip::Footer)
+        );
+        assert_eq!(
+            classify(&row(&["填报单位（盖章）：南庄镇"]), id, false),
+            Some(Skip::Footer)
+        );
+        assert_eq!(
+            classify(&row(&["注1.本表每月报送"]), id, false),
+            Some(Skip::Footer)
+        );
+        assert_eq!(
+            classify(&row(&["审核人", "王五"]), id, false),
+            Some(Skip::Footer)
+        );
         // The second line of a note, after a footer line.
-        assert_eq!(classify(&row(&["2.隐患等级按标准判定"]), id, true), Some(Skip::Footer));
+        assert_eq!(
+            classify(&row(&["2.隐患等级按标准判定"]), id, true),
+            Some(Skip::Footer)
+        );
         assert_eq!(classify(&row(&["2.隐患等级按标准判定"]), id, false), None);
     }
 
@@ -145,7 +167,10 @@ mod tests {
     fn hazards_are_never_footers() {
         let id = Some(1);
         // A hazard titled like a label still has its 编号.
-        assert_eq!(classify(&row(&["", "NZ-1", "说明书缺失", "甲厂"]), id, true), None);
+        assert_eq!(
+            classify(&row(&["", "NZ-1", "说明书缺失", "甲厂"]), id, true),
+            None
+        );
         assert_eq!(classify(&row(&["说明书缺失", "NZ-1"]), id, false), None);
         // `单位名称` is not the label `单位`; `注意` is not `注`.
         assert_eq!(classify(&row(&["单位名称有误"]), id, false), None);

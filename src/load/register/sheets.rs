@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use csv::StringRecord;
 
 use super::{columns, footer, read_table, Source};
-use crate::check::Finding;
 use crate::config::SiteConfig;
+use crate::diag::Finding;
 use crate::hazard::YearMonth;
 use crate::load::table::{Row, Table, HEADER_SEARCH_ROWS};
 use crate::load::workbook::{self, cell_address, column_letters, Kind, Sheet};
@@ -191,7 +191,11 @@ fn hidden_note(sheet: &Sheet, rel: &Path, findings: &mut Vec<Finding>) {
         parts.push(format!("第 {} 行", footer::row_list(&sheet.hidden_rows)));
     }
     if !sheet.hidden_columns.is_empty() {
-        let columns: Vec<String> = sheet.hidden_columns.iter().map(|c| column_letters(*c)).collect();
+        let columns: Vec<String> = sheet
+            .hidden_columns
+            .iter()
+            .map(|c| column_letters(*c))
+            .collect();
         parts.push(format!("{} 列", columns.join("、")));
     }
     if parts.is_empty() {

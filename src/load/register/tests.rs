@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::*;
-use crate::check::Severity;
+use crate::diag::Severity;
 use crate::hazard::{Level, Source};
 
 fn config() -> SiteConfig {
@@ -218,8 +218,15 @@ fn footer_over_several_cells_with_a_note_below() {
     );
     let (file, findings) = read(&text);
     assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
-    let footer = findings.iter().find(|f| f.code == "register-footer-skipped").unwrap();
-    assert!(footer.message.starts_with("第 3–5 行是表尾"), "{}", footer.message);
+    let footer = findings
+        .iter()
+        .find(|f| f.code == "register-footer-skipped")
+        .unwrap();
+    assert!(
+        footer.message.starts_with("第 3–5 行是表尾"),
+        "{}",
+        footer.message
+    );
     let file = file.unwrap();
     assert_eq!(file.records.len(), 1);
     let dump = format!("{:?}", file.records);

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 
 use super::TaskDeadline;
+use crate::diag::normalize_header;
 use crate::hazard::YearMonth;
-use crate::load::normalize_header;
 use crate::load::values::{is_blank, parse_date};
 
 /// Why a 完成时限 could not be read.

@@ -31,7 +31,8 @@ pub(super) fn parse_cell(reference: &str) -> Option<(u32, u32)> {
     let split = reference.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = reference.split_at(split);
     let letters = letters.trim_end_matches('$');
-    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
         return None;
     }
     let mut column = 0u32;

@@ -95,7 +95,10 @@ pub(super) fn read_sheet(
             continue;
         };
         if row as usize >= MAX_TABLE_ROWS {
-            return Err(too_big(name, format!("第 {} 行有内容，超过上限 {MAX_TABLE_ROWS} 行", row + 1)));
+            return Err(too_big(
+                name,
+                format!("第 {} 行有内容，超过上限 {MAX_TABLE_ROWS} 行", row + 1),
+            ));
         }
         if column as usize >= MAX_COLUMNS {
             return Err(too_big(
@@ -104,7 +107,10 @@ pub(super) fn read_sheet(
             ));
         }
         if *budget == 0 {
-            return Err(too_big(name, format!("整个工作簿的非空单元格超过 {} 个", super::MAX_CELLS)));
+            return Err(too_big(
+                name,
+                format!("整个工作簿的非空单元格超过 {} 个", super::MAX_CELLS),
+            ));
         }
         *budget -= 1;
         if let Some(kind) = issue {
@@ -191,7 +197,9 @@ fn value_text(value: &DataRef<'_>, formula: bool) -> (Option<String>, Option<Iss
         DataRef::Bool(b) => (Some(if *b { "是" } else { "否" }.to_string()), None),
         DataRef::DateTime(dt) => {
             let text = match dt.as_datetime().filter(|_| dt.is_datetime()) {
-                Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
+                Some(at) if at.time() == chrono::NaiveTime::MIN => {
+                    at.format("%Y-%m-%d").to_string()
+                }
                 Some(at) => at.format("%Y-%m-%d %H:%M").to_string(),
                 None => number_text(dt.as_f64()),
             };
@@ -258,7 +266,10 @@ mod tests {
         rows.insert(4, vec![String::new(), "z".to_string()]);
         fill_merges(&mut rows, &[((1, 0), (1_048_575, 1)), ((0, 1), (0, 5))]);
         let firsts: Vec<(u32, &str)> = rows.iter().map(|(r, c)| (*r, c[0].as_str())).collect();
-        assert_eq!(firsts, vec![(1, "甲村"), (2, "甲村"), (3, "甲村"), (4, "甲村")]);
+        assert_eq!(
+            firsts,
+            vec![(1, "甲村"), (2, "甲村"), (3, "甲村"), (4, "甲村")]
+        );
         assert_eq!(rows[&2][1], "y");
     }
 }

@@ -130,7 +130,9 @@ pub(super) fn inspect(bytes: &[u8]) -> Result<Package, Refusal> {
         }
         let lower = name.to_ascii_lowercase();
         if lower.ends_with("vbaproject.bin") {
-            return Err(super::Kind::Macro.refusal().unwrap_or_else(|| corrupt("宏")));
+            return Err(super::Kind::Macro
+                .refusal()
+                .unwrap_or_else(|| corrupt("宏")));
         }
         if lower.contains("externallinks/") {
             return Err(refuse(
@@ -210,31 +212,38 @@ fn sheet_parts(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Vec<SheetLayout>, 
 
 /// Streams one worksheet's XML for hidden rows and columns and merged regions.
 fn read_layout(part: &mut impl Read, sheet: &mut SheetLayout) -> io::Result<()> {
-    each_element(BufReader::with_capacity(64 * 1024, part), |name, e| match name {
-        "row" => {
-            if is_true(attribute(e, "hidden")) {
-                if let Some(r) = attribute(e, "r").and_then(|r| r.parse().ok()) {
-                    sheet.hidden_rows.push(r);
+    each_element(
+        BufReader::with_capacity(64 * 1024, part),
+        |name, e| match name {
+            "row" => {
+                if is_true(attribute(e, "hidden")) {
+                    if let Some(r) = attribute(e, "r").and_then(|r| r.parse().ok()) {
+                        sheet.hidden_rows.push(r);
+                    }
                 }
             }
-        }
-        "col" => {
-            if is_true(attribute(e, "hidden")) {
-                let min: usize = attribute(e, "min").and_then(|v| v.parse().ok()).unwrap_or(0);
-                let max: usize = attribute(e, "max").and_then(|v| v.parse().ok()).unwrap_or(0);
-                // A hidden range beyond the last column Excel has is nonsense; cap it.
-                for c in min.max(1)..=max.min(16_384) {
-                    sheet.hidden_columns.push(c - 1);
+            "col" => {
+                if is_true(attribute(e, "hidden")) {
+                    let min: usize = attribute(e, "min")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    let max: usize = attribute(e, "max")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    // A hidden range beyond the last column Excel has is nonsense; cap it.
+                    for c in min.max(1)..=max.min(16_384) {
+                        sheet.hidden_columns.push(c - 1);
+                    }
                 }
             }
-        }
-        "mergeCell" => {
-            if let Some(region) = attribute(e, "ref").as_deref().and_then(parse_range) {
-                sheet.merges.push(region);
+            "mergeCell" => {
+                if let Some(region) = attribute(e, "ref").as_deref().and_then(parse_range) {
+                    sheet.merges.push(region);
+                }
             }
-        }
-        _ => {}
-    })
+            _ => {}
+        },
+    )
 }
 
 fn is_true(value: Option<String>) -> bool {
@@ -265,7 +274,11 @@ fn attribute(e: &BytesStart<'_>, key: &str) -> Option<String> {
         .with_checks(false)
         .flatten()
         .find(|a| a.key.local_name().as_ref() == key)
-        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// A reader that stops with an error past `limit` bytes (the part's declared size,
