@@ -268,6 +268,9 @@ fn an_office_workbook_reads_as_the_office_sees_it() {
     assert!(findings.iter().all(|f| f.severity == Severity::Note));
 }
 
+/// Code, row, cell and column of a finding.
+type Where<'a> = (&'a str, Option<usize>, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn messages_name_the_sheet_and_cell() {
     let mut workbook = Workbook::new();
@@ -279,7 +282,7 @@ fn messages_name_the_sheet_and_cell() {
         .write_formula(8, 9, Formula::new("=1/0").set_result("#DIV/0!"))
         .unwrap();
     let (_, findings) = read(workbook.save_to_buffer().unwrap());
-    let errors: Vec<(&str, Option<usize>, Option<&str>, Option<&str>)> = errors(&findings)
+    let errors: Vec<Where> = errors(&findings)
         .iter()
         .map(|f| (f.code, f.row, f.cell.as_deref(), f.column.as_deref()))
         .collect();

@@ -180,7 +180,7 @@ fn colour(k: usize) -> &'static str {
 
 /// Series 0 is solid; the others use a pattern so they differ without colour too.
 fn fill(id: &str, k: usize) -> String {
-    if k % 4 == 0 {
+    if k.is_multiple_of(4) {
         colour(k).to_string()
     } else {
         format!("url(#{id}-p{k})")

@@ -15,7 +15,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Xlsx};
 
-use super::package::SheetLayout;
+use super::package::{Region, SheetLayout};
 use super::{Refusal, SheetRow};
 use crate::load::guard::{MAX_COLUMNS, MAX_TABLE_ROWS};
 
@@ -152,7 +152,7 @@ fn too_big(sheet: &str, what: String) -> Refusal {
 /// copied down the region's first column (into blank cells only). Rows below the last
 /// row with content are not created, so a region merged over a whole column costs
 /// nothing.
-fn fill_merges(rows: &mut BTreeMap<u32, Vec<String>>, merges: &[((u32, u32), (u32, u32))]) {
+fn fill_merges(rows: &mut BTreeMap<u32, Vec<String>>, merges: &[Region]) {
     let Some(&last) = rows.keys().next_back() else {
         return;
     };

@@ -40,6 +40,9 @@ pub(super) struct Package {
     pub sheets: Vec<SheetLayout>,
 }
 
+/// A merged region: 0-based (row, column) of its first and last cells.
+pub(super) type Region = ((u32, u32), (u32, u32));
+
 /// A worksheet's name, part and the layout calamine does not report.
 #[derive(Debug, Default, Clone)]
 pub(super) struct SheetLayout {
@@ -50,7 +53,7 @@ pub(super) struct SheetLayout {
     /// 0-based columns with `hidden="1"`.
     pub hidden_columns: Vec<usize>,
     /// Merged regions, 0-based inclusive corners.
-    pub merges: Vec<((u32, u32), (u32, u32))>,
+    pub merges: Vec<Region>,
 }
 
 fn refuse(code: &'static str, message: impl Into<String>, help: impl Into<String>) -> Refusal {
@@ -215,25 +218,17 @@ fn read_layout(part: &mut impl Read, sheet: &mut SheetLayout) -> io::Result<()> 
     each_element(
         BufReader::with_capacity(64 * 1024, part),
         |name, e| match name {
-            "row" => {
-                if is_true(attribute(e, "hidden")) {
-                    if let Some(r) = attribute(e, "r").and_then(|r| r.parse().ok()) {
-                        sheet.hidden_rows.push(r);
-                    }
+            "row" if is_true(attribute(e, "hidden")) => {
+                if let Some(r) = attribute(e, "r").and_then(|r| r.parse().ok()) {
+                    sheet.hidden_rows.push(r);
                 }
             }
-            "col" => {
-                if is_true(attribute(e, "hidden")) {
-                    let min: usize = attribute(e, "min")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                    let max: usize = attribute(e, "max")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                    // A hidden range beyond the last column Excel has is nonsense; cap it.
-                    for c in min.max(1)..=max.min(16_384) {
-                        sheet.hidden_columns.push(c - 1);
-                    }
+            "col" if is_true(attribute(e, "hidden")) => {
+                let number = |key| attribute(e, key).and_then(|v| v.parse::<usize>().ok());
+                let (min, max) = (number("min").unwrap_or(0), number("max").unwrap_or(0));
+                // A hidden range beyond the last column Excel has is nonsense; cap it.
+                for c in min.max(1)..=max.min(16_384) {
+                    sheet.hidden_columns.push(c - 1);
                 }
             }
             "mergeCell" => {
