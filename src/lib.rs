@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scan;
 pub mod serve;
+pub mod template;
 pub mod today;
 pub mod write;
 

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Template(args) => cmd::template::run(args),
     }
 }
 

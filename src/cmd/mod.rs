@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod new;
 pub mod serve;
+pub mod template;
 pub mod zh;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub enum Command {
     New(NewArgs),
     /// 本地预览：生成网站并在本机打开，内容改动后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 生成可直接填写的模板，例如：gongkai template registers 台账.xlsx
+    Template(TemplateArgs),
 }
 
 /// `gongkai check`
@@ -107,6 +110,25 @@ pub struct NewArgs {
     /// 新网站文件夹（不能已存在且非空）
     #[arg(value_name = "新文件夹")]
     pub dir: PathBuf,
+}
+
+/// `gongkai template`
+#[derive(Debug, Args)]
+#[command(override_usage = "gongkai template registers 文件.xlsx")]
+pub struct TemplateArgs {
+    /// 模板种类：registers（隐患台账工作簿）
+    #[arg(value_enum, value_name = "种类")]
+    pub kind: TemplateKind,
+    /// 要写入的文件（.xlsx，不能已存在）
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+}
+
+/// What `gongkai template` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateKind {
+    /// 隐患台账工作簿
+    Registers,
 }
 
 /// `gongkai serve`
