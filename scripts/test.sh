@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of gongkai: the Rust suite (unit, integration, snapshot, fuzz
-# regressions, a LibreOffice-saved workbook) with `cargo test --locked`, then the browser
-# suite in headless Chromium.
+# regressions, a LibreOffice-saved workbook) with `cargo test --locked`, then the
+# downloadable programs for Windows and ARM Linux under wine and qemu-user against the
+# Linux build (scripts/cross-test.sh), then the browser suite in headless Chromium.
 # Before the browser suite, on a fresh Debian machine, it installs what that suite needs
 # and is missing: Debian's Chromium (no test tool ever downloads a browser), Chinese
 # fonts for screenshots, a Java runtime for the Nu HTML Checker, Node.js and the npm
@@ -22,6 +23,9 @@ fi
 
 echo "== Rust tests"
 cargo test --locked
+
+# Windows and aarch64 builds, run under wine and qemu-user: the same output as Linux.
+bash scripts/cross-test.sh
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

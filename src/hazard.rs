@@ -292,6 +292,10 @@ pub struct HazardRecord {
     pub approver: Option<String>,
     /// 备注
     pub notes: Option<String>,
+    /// Values of the schema's columns that have no typed field here
+    /// (`schema::Stored::Extra`), by the column's key, in table order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<(&'static str, Value)>,
     /// Where this row is in the input.
     #[serde(skip)]
     pub origin: RowOrigin,
@@ -301,7 +305,60 @@ pub struct HazardRecord {
     pub withheld: Vec<String>,
 }
 
+/// A value of a column without a typed field of its own ([`HazardRecord::extra`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    Date(NaiveDate),
+    Number(f64),
+}
+
 impl HazardRecord {
+    /// A record with the required fields and every part of 五到位 but 时限 filled in,
+    /// for tests and examples: `HazardRecord { deadline: …, ..HazardRecord::sample(id,
+    /// status) }` sets what a test is about and nothing else, so a new field touches no
+    /// test.
+    pub fn sample(id: &str, status: Status) -> HazardRecord {
+        HazardRecord {
+            id: id.to_string(),
+            title: format!("{id} 隐患"),
+            unit: "某公司".to_string(),
+            locality: None,
+            sector: None,
+            level: None,
+            source: None,
+            supervised: false,
+            supervisor: None,
+            basis: None,
+            found: None,
+            measures: Some("措施".to_string()),
+            owner: Some("张三".to_string()),
+            funds: Some(1.0),
+            deadline: None,
+            extended: None,
+            plan: Some("预案".to_string()),
+            status,
+            progress: None,
+            done: None,
+            closed: None,
+            approver: None,
+            notes: None,
+            extra: Vec::new(),
+            origin: RowOrigin {
+                file: PathBuf::from("a.csv"),
+                row: 3,
+                sheet: None,
+            },
+            withheld: Vec::new(),
+        }
+    }
+
+    /// The value of a column without a typed field, by its key.
+    pub fn extra(&self, key: &str) -> Option<&Value> {
+        self.extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
     /// The deadline that counts: the approved extension if there is one.
     pub fn effective_deadline(&self) -> Option<NaiveDate> {
         self.extended.or(self.deadline)

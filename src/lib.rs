@@ -13,12 +13,14 @@
 //!
 //! Below them all, [`diag`] holds what every stage reports with ([`diag::Finding`]) and
 //! the text helpers the settings and the readers share; [`hazard`] is the register's
-//! vocabulary. `cmd` holds the thin command-line front ends; [`today`] is the one place
-//! that decides which date the tool takes as today.
+//! vocabulary. `cmd` holds the thin command-line front ends and [`desktop`] the menu a
+//! double-click on the program opens; [`today`] is the one place that decides which date
+//! the tool takes as today.
 
 pub mod check;
 pub mod cmd;
 pub mod config;
+pub mod desktop;
 pub mod diag;
 pub mod hazard;
 pub mod load;
@@ -26,6 +28,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod scan;
+pub mod schema;
 pub mod serve;
 pub mod template;
 pub mod today;

@@ -11,6 +11,12 @@ use gongkai::cmd::{self, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    gongkai::desktop::prepare_console();
+    // A double-click (no arguments) or a folder dropped on the program: the menu.
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    if let Some(dropped) = gongkai::desktop::without_command(&args) {
+        return gongkai::desktop::run(dropped);
+    }
     let cli = cmd::zh::parse();
     if matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();

@@ -4,34 +4,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{gongkai, TempSite};
-use walkdir::WalkDir;
-
-/// Every file under `dir`: relative path → (size, FNV-1a 64 hash, bytes). The bytes are
-/// kept too so a failure can show what changed; equality compares all three.
-fn snapshot(dir: &Path) -> BTreeMap<String, (usize, u64, Vec<u8>)> {
-    WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(e.path()).unwrap();
-            let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-            (rel, (bytes.len(), hash, bytes))
-        })
-        .collect()
-}
+use common::{gongkai, snapshot, TempSite};
 
 fn build(args: &[&str]) -> (i32, String, String) {
     let out = gongkai(&[&["build"], args].concat());
@@ -85,7 +60,7 @@ fn good_site_writes_public() {
         );
     }
     // Unpublished notices and private columns appear nowhere.
-    for (path, (_, _, bytes)) in &files {
+    for (path, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
         for secret in ["李举报", "13912345678", "内部草稿", "依申请公开的通知"] {
             assert!(!text.contains(secret), "public/{path} contains {secret:?}");

@@ -23,35 +23,22 @@ fn ym(y: i32, m: u32) -> YearMonth {
 /// A clean open hazard: 五到位 complete, deadline at the end of the year.
 fn rec(id: &str) -> HazardRecord {
     HazardRecord {
-        id: id.to_string(),
         title: format!("{id}号隐患"),
         unit: "某化工有限公司".to_string(),
         locality: Some("东庄村".to_string()),
         sector: Some("危险化学品".to_string()),
-        level: None,
         source: Some(Source::SelfInspection),
-        supervised: false,
-        supervisor: None,
-        basis: None,
         found: Some(date(2024, 4, 1)),
         measures: Some("更换报警器".to_string()),
-        owner: Some("张三".to_string()),
         funds: Some(1.5),
         deadline: Some(date(2024, 12, 31)),
-        extended: None,
         plan: Some("有".to_string()),
-        status: Status::InProgress,
-        progress: None,
-        done: None,
-        closed: None,
-        approver: None,
-        notes: None,
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
             sheet: None,
         },
-        withheld: Vec::new(),
+        ..HazardRecord::sample(id, Status::InProgress)
     }
 }
 

@@ -9,12 +9,15 @@
 //! colliding name, an oversize file) that must make the build refuse, naming the
 //! problem, and leave the previous output byte for byte as it was.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::snapshot;
 use walkdir::WalkDir;
 
 const REGISTER: &str = "content/registers/2025-01/丁村.csv";
@@ -117,23 +120,6 @@ impl Site {
         assert!(snapshot(&self.out()) == *before, "previous output changed");
         text
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// The tags of an HTML text: `<name …>` with the lower-cased tag text. Written here

@@ -33,35 +33,16 @@ struct R(HazardRecord);
 
 fn rec(id: &str) -> R {
     R(HazardRecord {
-        id: id.to_string(),
-        title: format!("{id} 隐患"),
-        unit: "某公司".to_string(),
-        locality: None,
-        sector: None,
-        level: None,
-        source: None,
-        supervised: false,
-        supervisor: None,
-        basis: None,
-        found: None,
         measures: Some("整改措施".to_string()),
         owner: Some("王五".to_string()),
         funds: Some(2.5),
-        deadline: None,
-        extended: None,
         plan: Some("应急预案".to_string()),
-        status: Status::NotStarted,
-        progress: None,
-        done: None,
-        closed: None,
-        approver: None,
-        notes: None,
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
             sheet: None,
         },
-        withheld: Vec::new(),
+        ..HazardRecord::sample(id, Status::NotStarted)
     })
 }
 

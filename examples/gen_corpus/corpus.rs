@@ -574,12 +574,16 @@ mod tests {
     fn gongkai_check_accepts_the_corpus() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), &params(7, 300, 10, 2)).unwrap();
-        let (site, findings) = gongkai::cmd::check::load_and_check(dir.path());
-        let site = site.expect("site loads");
-        assert_eq!(site.rows_read(), 7 * 300);
-        assert_eq!(site.notices.len(), 10);
-        assert!(site.notices.iter().all(|n| n.is_published()));
-        let bad: Vec<_> = findings
+        let options = gongkai::render::RenderOptions::new(dir.path());
+        let modelled = gongkai::pipeline::Pipeline::once(dir.path(), options)
+            .run_model()
+            .unwrap_or_else(|findings| panic!("the corpus is refused: {findings:#?}"));
+        assert_eq!(modelled.rows_read, 7 * 300);
+        let notices = &modelled.disclosure.notices;
+        assert_eq!(notices.len(), 10);
+        assert!(notices.iter().all(|n| n.is_published()));
+        let bad: Vec<_> = modelled
+            .findings
             .items
             .iter()
             .filter(|f| f.severity != gongkai::diag::Severity::Note)

@@ -86,7 +86,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let reused = writer.reused();
     let commit_started = Instant::now();
     let committed = writer.commit();
-    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+    if crate::diag::timings::wanted() {
         let stats = pipeline.stats();
         eprintln!(
             "timings: load+check {:.2?}, model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}, swap {:.2?}, total {:.2?}",

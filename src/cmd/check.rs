@@ -1,40 +1,52 @@
-//! `gongkai check`: load and check, print every finding, exit non-zero on errors.
+//! `gongkai check`: the build's stages up to the model, every finding printed, exit
+//! non-zero on errors.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+use std::path::Path;
+
 use super::{CheckArgs, Format};
-use crate::check::rules;
 use crate::diag::report::{self, Summary};
 use crate::diag::Findings;
-use crate::load::{self, LoadedSite};
+use crate::pipeline::Pipeline;
+use crate::render::RenderOptions;
 
-/// Guards, loads the site at `root` and runs every rule. Returns what was loaded (if anything
-/// could be) and all findings, sorted for a stable report.
-pub fn load_and_check(root: &std::path::Path) -> (Option<LoadedSite>, Findings) {
-    // Links out of the site folder and files too large to read are refused before
-    // anything is loaded, as `build` does: reading them is what must not happen.
-    let mut findings = load::guard::check_content(root);
-    if findings.has_errors() {
-        findings.sort();
-        return (None, findings);
+/// What `gongkai check` found: every finding, sorted, and the counts of the summary line.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub findings: Findings,
+    /// Input files read.
+    pub files_read: usize,
+    /// Register data rows read.
+    pub rows_read: usize,
+}
+
+/// Runs the stages `build` and `serve` run, through the same [`Pipeline`]: the guard
+/// against links and oversize files, loading, every rule, the model. Nothing is
+/// rendered.
+///
+/// To render in memory and scan every page as `build` does, run the pipeline to the
+/// end with a sink that keeps nothing: `pipeline.run_into(&Discard)` in place of
+/// `pipeline.run_model()` ([`crate::pipeline::Discard`]).
+pub fn check_site(root: &Path, options: RenderOptions) -> Checked {
+    let mut pipeline = Pipeline::once(root, options);
+    let findings = match pipeline.run_model() {
+        Ok(modelled) => modelled.findings,
+        Err(findings) => findings,
+    };
+    let (files_read, rows_read) = pipeline.counts();
+    Checked {
+        findings,
+        files_read,
+        rows_read,
     }
-    let site = load::load_site(root, &mut findings);
-    if let Some(site) = &site {
-        rules::check_site(site, &mut findings);
-    }
-    findings.sort();
-    (site, findings)
 }
 
 /// Prints the findings on stdout in the chosen format and returns the summary.
-pub fn print_findings(
-    findings: &Findings,
-    site: Option<&LoadedSite>,
-    format: Format,
-) -> io::Result<Summary> {
-    let (files, rows) = site.map_or((0, 0), |s| (s.files_read, s.rows_read()));
-    let summary = Summary::new(findings, files, rows);
+pub fn print_findings(checked: &Checked, format: Format) -> io::Result<Summary> {
+    let findings = &checked.findings;
+    let summary = Summary::new(findings, checked.files_read, checked.rows_read);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -52,12 +64,15 @@ pub fn print_findings(
 /// report could not be written.
 pub fn run(args: &CheckArgs) -> ExitCode {
     // A bad --today or GONGKAI_TODAY is refused before anything is read.
-    if let Err(code) = args.today.resolve() {
-        return code;
-    }
-    let (site, findings) = load_and_check(&args.root);
-    match print_findings(&findings, site.as_ref(), args.format) {
-        Ok(_) if findings.has_errors() => ExitCode::from(1),
+    let today = match args.today.resolve() {
+        Ok(today) => today,
+        Err(code) => return code,
+    };
+    let mut options = RenderOptions::new(&args.root);
+    options.today = today.date;
+    let checked = check_site(&args.root, options);
+    match print_findings(&checked, args.format) {
+        Ok(_) if checked.findings.has_errors() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("无法输出检查结果：{err}");

@@ -87,7 +87,7 @@ fn check_content_with(root: &Path, mut cache: Option<(&mut GuardCache, &[PathBuf
     if !dir.exists() {
         return findings;
     }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical_root = dunce::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let registers = dir.join("registers");
     let mut register_bytes = 0u64;
     for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
@@ -161,7 +161,7 @@ fn check_content_with(root: &Path, mut cache: Option<(&mut GuardCache, &[PathBuf
 
 /// A link must lead to something inside the site folder.
 fn check_link(path: &Path, rel: &Path, root: &Path) -> Option<Finding> {
-    match path.canonicalize() {
+    match dunce::canonicalize(path) {
         Ok(target) if target.starts_with(root) => None,
         Ok(target) => Some(
             Finding::error(

@@ -13,7 +13,8 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{Finding, Findings, Snippet};
-use crate::hazard::{HazardRecord, RowOrigin, Status, YearMonth};
+use crate::hazard::{HazardRecord, RowOrigin, Status, Value, YearMonth};
+use crate::schema::{Kind, Stored, COLUMNS};
 
 use super::table::{cell_span, Row, Table};
 use super::text::{decode, DecodeError};
@@ -542,6 +543,7 @@ impl RowReader<'_> {
             closed: self.value(row, Field::Closed, values::parse_date),
             approver: self.text(row, Field::Approver),
             notes: self.text(row, Field::Notes),
+            extra: self.extra(row),
             origin: RowOrigin {
                 file: self.source.rel.to_path_buf(),
                 row: row.number,
@@ -550,6 +552,26 @@ impl RowReader<'_> {
             withheld: self.layout.withheld(row),
         };
         Some(record)
+    }
+
+    /// The values of the schema's columns without a typed field, read by their kind.
+    fn extra(&mut self, row: &Row) -> Vec<(&'static str, Value)> {
+        let mut extra = Vec::new();
+        for column in COLUMNS.iter().filter(|c| matches!(c.stored, Stored::Extra)) {
+            let field = column.field;
+            let value = match column.kind {
+                Kind::Date => self.value(row, field, values::parse_date).map(Value::Date),
+                Kind::Number => self
+                    .value(row, field, |t| {
+                        values::parse_number(t).filter(|v| *v >= 0.0)
+                    })
+                    .map(Value::Number),
+                // The schema's tests hold extra columns to text, dates and numbers.
+                _ => self.text(row, field).map(Value::Text),
+            };
+            extra.extend(value.map(|v| (column.key, v)));
+        }
+        extra
     }
 
     /// The raw cell of `field`, when the file has that column.
@@ -606,7 +628,7 @@ impl RowReader<'_> {
     ) -> Option<T> {
         let value = parse(text);
         if value.is_none() {
-            let (code, message, help) = field.unreadable(text);
+            let (code, message, help) = columns::unreadable(field, text);
             self.push(row, field, Finding::error(code, message), &help);
         }
         value

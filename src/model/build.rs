@@ -211,7 +211,6 @@ fn split_run(s: &str) -> (&str, &str) {
 mod tests {
     use super::*;
     use crate::hazard::Status;
-    use crate::model::test_record;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -221,13 +220,13 @@ mod tests {
     fn entries_sorted_by_id_keep_file_order_for_ties() {
         let none = PreviousIndex::default();
         let due = date(2024, 5, 25);
-        let mut second = test_record("NZ-2", Status::Closed);
+        let mut second = HazardRecord::sample("NZ-2", Status::Closed);
         second.origin.row = 9;
         let mut entries: Vec<HazardEntry> = [
-            test_record("NZ-10", Status::NotStarted),
-            test_record("NZ-2", Status::NotStarted),
+            HazardRecord::sample("NZ-10", Status::NotStarted),
+            HazardRecord::sample("NZ-2", Status::NotStarted),
             second,
-            test_record("NZ-1", Status::NotStarted),
+            HazardRecord::sample("NZ-1", Status::NotStarted),
         ]
         .into_iter()
         .map(|r| entry(r.into(), due, &none))
@@ -260,7 +259,7 @@ mod tests {
         let due = date(2024, 5, 25);
         let none = PreviousIndex::default();
         // Found after the due day (late in the month): zero days open, not negative.
-        let mut late = test_record("A", Status::NotStarted);
+        let mut late = HazardRecord::sample("A", Status::NotStarted);
         late.found = Some(date(2024, 5, 28));
         late.deadline = Some(date(2024, 5, 25));
         let e = entry(late.into(), due, &none);
@@ -270,7 +269,7 @@ mod tests {
         );
         assert!(e.is_new);
         // No deadline: neither overdue nor days left; 时限 missing from 五到位.
-        let mut open = test_record("B", Status::InProgress);
+        let mut open = HazardRecord::sample("B", Status::InProgress);
         open.found = Some(date(2024, 5, 1));
         let e = entry(open.into(), due, &none);
         assert_eq!(
@@ -279,7 +278,7 @@ mod tests {
         );
         assert_eq!(e.five_missing, vec![crate::hazard::FivePart::Deadline]);
         // Closed without 完成日期 (never passes the check) falls back to 销号日期.
-        let mut closed = test_record("C", Status::Closed);
+        let mut closed = HazardRecord::sample("C", Status::Closed);
         closed.found = Some(date(2024, 5, 1));
         closed.deadline = Some(date(2024, 5, 2));
         closed.closed = Some(date(2024, 5, 11));

@@ -231,48 +231,11 @@ impl HazardHistory {
     }
 }
 
-/// A register row for unit tests of this module: 五到位 complete, nothing else optional
-/// filled in, status as given.
-#[cfg(test)]
-pub(crate) fn test_record(id: &str, status: Status) -> HazardRecord {
-    HazardRecord {
-        id: id.to_string(),
-        title: format!("{id} 隐患"),
-        unit: "某公司".to_string(),
-        locality: None,
-        sector: None,
-        level: None,
-        source: None,
-        supervised: false,
-        supervisor: None,
-        basis: None,
-        found: None,
-        measures: Some("措施".to_string()),
-        owner: Some("张三".to_string()),
-        funds: Some(1.0),
-        deadline: None,
-        extended: None,
-        plan: Some("预案".to_string()),
-        status,
-        progress: None,
-        done: None,
-        closed: None,
-        approver: None,
-        notes: None,
-        origin: crate::hazard::RowOrigin {
-            file: std::path::PathBuf::from("a.csv"),
-            row: 3,
-            sheet: None,
-        },
-        withheld: Vec::new(),
-    }
-}
-
 /// An entry for unit tests: `overdue` sets one day overdue.
 #[cfg(test)]
 pub(crate) fn test_entry(id: &str, status: Status, overdue: bool) -> HazardEntry {
     HazardEntry {
-        record: test_record(id, status).into(),
+        record: HazardRecord::sample(id, status).into(),
         effective_deadline: None,
         overdue_days: overdue.then_some(1),
         days_left: None,

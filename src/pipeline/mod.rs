@@ -349,6 +349,17 @@ impl<F: Fn(OutputFile) -> std::io::Result<()> + Sync> Sink for F {
     }
 }
 
+/// A sink that keeps nothing: the whole pipeline, rendering and the leak scan
+/// included, with no output (a check that tells everything `build` would refuse).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn accept(&self, _file: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A checked model, ready to be rendered page by page.
 #[derive(Debug, Clone)]
 pub struct Modelled {
@@ -489,6 +500,20 @@ mod tests {
             .files
             .iter()
             .any(|f| String::from_utf8_lossy(&f.bytes).contains("已责令整治")));
+    }
+
+    #[test]
+    fn discarding_run_finds_what_the_model_run_finds_and_renders() {
+        let dir = old_town();
+        let root = dir.path();
+        let modelled = Pipeline::once(root, RenderOptions::new(root))
+            .run_model()
+            .expect("fixture checks");
+        let streamed = Pipeline::once(root, RenderOptions::new(root))
+            .run_into(&Discard)
+            .expect("fixture builds");
+        assert_eq!(streamed.findings.items, modelled.findings.items);
+        assert_eq!(streamed.rows_read, modelled.rows_read);
     }
 
     #[test]

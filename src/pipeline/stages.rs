@@ -178,7 +178,7 @@ impl Pipeline {
         let start = Instant::now();
         let plan =
             render::plan(&checked.disclosure, &self.options).map_err(|e| render_failed(&e))?;
-        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        if crate::diag::timings::wanted() {
             eprintln!("plan (with data files): {:.2?}", start.elapsed());
         }
         sink.planned(plan.pages().len() + plan.planned_files());

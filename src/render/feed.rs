@@ -227,7 +227,6 @@ pub(crate) mod test_site {
 
     pub fn record(id: &str, status: Status) -> HazardRecord {
         HazardRecord {
-            id: id.to_string(),
             title: format!("隐患 {id} <消防> & \"通道\""),
             unit: "某某煤业有限公司".to_string(),
             locality: Some("东庄村".to_string()),
@@ -236,19 +235,12 @@ pub(crate) mod test_site {
             source: Some(Source::Enforcement),
             supervised: true,
             supervisor: Some("县安委办".to_string()),
-            basis: None,
             found: Some(date(2024, 4, 2)),
             measures: Some("=HYPERLINK(\"http://evil\")".to_string()),
-            owner: Some("张三".to_string()),
             funds: Some(12.5),
             deadline: Some(date(2024, 5, 10)),
-            extended: None,
             plan: Some("+预案".to_string()),
-            status,
             progress: Some("-进行中".to_string()),
-            done: None,
-            closed: None,
-            approver: None,
             notes: Some("@备注".to_string()),
             origin: RowOrigin {
                 file: PathBuf::from("content/registers/2024-05/东庄村.csv"),
@@ -256,6 +248,7 @@ pub(crate) mod test_site {
                 sheet: None,
             },
             withheld: vec!["李四举报人".to_string(), "13912345678".to_string()],
+            ..HazardRecord::sample(id, status)
         }
     }
 

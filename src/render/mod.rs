@@ -335,7 +335,7 @@ impl<'a> Plan<'a> {
         &self,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), StreamError<E>> {
-        let timings = std::env::var_os("GONGKAI_TIMINGS").is_some();
+        let timings = crate::diag::timings::wanted();
         let pages_started = std::time::Instant::now();
         let (pages, index) = rayon::join(
             || {

@@ -8,10 +8,15 @@
 //! fields listed in [`FIELDS`] ever go out: values of private and unknown columns
 //! (`HazardRecord::withheld`) are not even reachable from here.
 
+use std::sync::LazyLock;
+
 use rayon::prelude::*;
+use serde::ser::SerializeMap;
 use serde::Serialize;
 
+use crate::hazard::HazardRecord;
 use crate::model::{Disclosure, HazardEntry, MonthReport};
+use crate::schema::{self, Cell, Kind};
 
 use super::urls;
 use super::OutputFile;
@@ -76,68 +81,57 @@ pub struct Field {
     pub meaning: &'static str,
 }
 
-const fn field(
-    key: &'static str,
-    header: &'static str,
-    kind: FieldType,
-    meaning: &'static str,
-) -> Field {
-    Field {
-        key,
-        header,
-        kind,
-        allowed: &[],
-        required: false,
-        derived: false,
-        meaning,
+impl FieldType {
+    /// The open-data type of a schema column's kind.
+    fn of(kind: Kind) -> FieldType {
+        match kind {
+            Kind::Text => FieldType::Text,
+            Kind::Date => FieldType::Date,
+            Kind::Number => FieldType::Number,
+            Kind::Supervised => FieldType::Boolean,
+            Kind::Level | Kind::Source | Kind::Status => FieldType::Enum,
+        }
     }
 }
 
-const fn required(mut f: Field) -> Field {
-    f.required = true;
-    f
-}
-
-const fn allowed(mut f: Field, values: &'static [&'static str]) -> Field {
-    f.allowed = values;
-    f
-}
-
-const fn derived(mut f: Field) -> Field {
-    f.derived = true;
-    f.required = true;
-    f
-}
-
-/// Every published field, in the column order of the CSV (SPEC.md's table, then the
-/// derived columns).
-pub const FIELDS: &[Field] = &[
-    required(field("id", "编号", FieldType::Text, "隐患编号，在同一月份内唯一，跨月份保持不变，可用来追踪同一隐患的整改过程。")),
-    required(field("title", "隐患名称", FieldType::Text, "隐患的名称或描述。")),
-    required(field("unit", "单位名称", FieldType::Text, "存在隐患的生产经营单位。")),
-    field("locality", "所在村", FieldType::Text, "隐患所在的村（社区）。"),
-    field("sector", "行业领域", FieldType::Text, "生产经营单位所属的行业领域。"),
-    allowed(field("level", "隐患等级", FieldType::Enum, "隐患等级：重大事故隐患或一般事故隐患。"), &["重大", "一般"]),
-    allowed(field("source", "隐患来源", FieldType::Enum, "发现隐患的途径。"), &["企业自查", "执法检查", "群众举报", "上级交办"]),
-    required(field("supervised", "挂牌督办", FieldType::Boolean, "是否由政府或有关部门挂牌督办。")),
-    field("supervisor", "督办单位", FieldType::Text, "挂牌督办的单位。"),
-    field("basis", "判定依据", FieldType::Text, "判定为重大事故隐患所依据的标准及条款。"),
-    field("found", "发现日期", FieldType::Date, "发现（排查出）隐患的日期。"),
-    field("measures", "整改措施", FieldType::Text, "“五到位”之措施：整改的具体措施。"),
-    field("owner", "责任人", FieldType::Text, "“五到位”之责任：整改责任人。"),
-    field("funds", "整改资金（万元）", FieldType::Number, "“五到位”之资金：落实的整改资金，单位万元。"),
-    field("deadline", "整改时限", FieldType::Date, "“五到位”之时限：应完成整改的日期。"),
-    field("extended", "延期至", FieldType::Date, "经批准延期后的整改时限；填写后按此日期计算是否逾期。"),
-    field("plan", "应急预案", FieldType::Text, "“五到位”之预案：整改完成前的应急预案或应急措施。"),
-    required(allowed(field("status", "整改状态", FieldType::Enum, "本月公开时的整改状态。已销号指整改完成并经审核签字销号。"), &["未整改", "整改中", "已整改", "已销号"])),
-    field("progress", "整改进度", FieldType::Text, "整改进展情况。"),
-    field("done", "完成日期", FieldType::Date, "整改完成的日期。"),
-    field("closed", "销号日期", FieldType::Date, "审核签字销号的日期。"),
-    field("approver", "销号审核人", FieldType::Text, "审核签字同意销号的人员。"),
-    field("notes", "备注", FieldType::Text, "其他说明。"),
-    derived(field("overdue", "是否逾期", FieldType::Boolean, "截至当月公开日（site.toml 中的 disclosure_day），隐患未整改完成且已超过整改时限（有延期的按延期时限）。")),
-    derived(field("overdue_days", "逾期天数", FieldType::Integer, "截至当月公开日已超过整改时限的天数；未逾期为 0。")),
+/// The columns gongkai computes, after the register's.
+const DERIVED: [Field; 2] = [
+    Field {
+        key: "overdue",
+        header: "是否逾期",
+        kind: FieldType::Boolean,
+        allowed: &[],
+        required: true,
+        derived: true,
+        meaning: "截至当月公开日（site.toml 中的 disclosure_day），隐患未整改完成且已超过整改时限（有延期的按延期时限）。",
+    },
+    Field {
+        key: "overdue_days",
+        header: "逾期天数",
+        kind: FieldType::Integer,
+        allowed: &[],
+        required: true,
+        derived: true,
+        meaning: "截至当月公开日已超过整改时限的天数；未逾期为 0。",
+    },
 ];
+
+/// Every published field, in the column order of the CSV: the register schema's
+/// published columns ([`schema::published`]), then the derived columns.
+pub static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    schema::published()
+        .map(|c| Field {
+            key: c.key,
+            header: c.headers[0],
+            kind: FieldType::of(c.kind),
+            allowed: c.kind.labels(),
+            required: c.required || c.filled,
+            derived: false,
+            meaning: c.meaning,
+        })
+        .chain(DERIVED)
+        .collect()
+});
 
 /// Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV
 /// injection"): such cells get a leading `'`.
@@ -154,66 +148,20 @@ pub fn neutralise(cell: &str) -> String {
 }
 
 /// A month's hazard as published: exactly the fields of [`FIELDS`], in that order, with
-/// the keys of the JSON. Built from the record field by field so nothing unlisted can
-/// slip out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PublishedHazard {
-    pub id: String,
-    pub title: String,
-    pub unit: String,
-    pub locality: Option<String>,
-    pub sector: Option<String>,
-    pub level: Option<&'static str>,
-    pub source: Option<&'static str>,
-    pub supervised: bool,
-    pub supervisor: Option<String>,
-    pub basis: Option<String>,
-    pub found: Option<String>,
-    pub measures: Option<String>,
-    pub owner: Option<String>,
-    pub funds: Option<f64>,
-    pub deadline: Option<String>,
-    pub extended: Option<String>,
-    pub plan: Option<String>,
-    pub status: &'static str,
-    pub progress: Option<String>,
-    pub done: Option<String>,
-    pub closed: Option<String>,
-    pub approver: Option<String>,
-    pub notes: Option<String>,
-    pub overdue: bool,
-    pub overdue_days: i64,
+/// the keys of the JSON. Read from the record through the schema's published columns,
+/// so nothing unlisted can slip out.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishedHazard<'a> {
+    record: &'a HazardRecord,
+    overdue: bool,
+    overdue_days: i64,
 }
 
-impl PublishedHazard {
+impl<'a> PublishedHazard<'a> {
     /// The published view of one month's entry.
-    pub fn from_entry(entry: &HazardEntry) -> Self {
-        let r = &entry.record;
-        let date = |d: Option<chrono::NaiveDate>| d.map(iso_date);
+    pub fn from_entry(entry: &'a HazardEntry) -> Self {
         PublishedHazard {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            unit: r.unit.clone(),
-            locality: r.locality.clone(),
-            sector: r.sector.clone(),
-            level: r.level.map(|l| l.label()),
-            source: r.source.map(|s| s.label()),
-            supervised: r.supervised,
-            supervisor: r.supervisor.clone(),
-            basis: r.basis.clone(),
-            found: date(r.found),
-            measures: r.measures.clone(),
-            owner: r.owner.clone(),
-            funds: r.funds.filter(|f| f.is_finite()),
-            deadline: date(r.deadline),
-            extended: date(r.extended),
-            plan: r.plan.clone(),
-            status: r.status.label(),
-            progress: r.progress.clone(),
-            done: date(r.done),
-            closed: date(r.closed),
-            approver: r.approver.clone(),
-            notes: r.notes.clone(),
+            record: &entry.record,
             overdue: entry.is_overdue(),
             overdue_days: entry.overdue_days.unwrap_or(0).max(0),
         }
@@ -221,37 +169,41 @@ impl PublishedHazard {
 
     /// The CSV cells, in [`FIELDS`] order, before formula neutralisation.
     pub fn cells(&self) -> Vec<String> {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
-        vec![
-            self.id.clone(),
-            self.title.clone(),
-            self.unit.clone(),
-            text(&self.locality),
-            text(&self.sector),
-            self.level.unwrap_or_default().to_string(),
-            self.source.unwrap_or_default().to_string(),
-            yes_no(self.supervised),
-            text(&self.supervisor),
-            text(&self.basis),
-            text(&self.found),
-            text(&self.measures),
-            text(&self.owner),
-            // Rust prints f64 in the shortest form that reads back exactly, never in
-            // exponent notation: 12.5, 3, 0.05.
-            self.funds.map(|f| f.to_string()).unwrap_or_default(),
-            text(&self.deadline),
-            text(&self.extended),
-            text(&self.plan),
-            self.status.to_string(),
-            text(&self.progress),
-            text(&self.done),
-            text(&self.closed),
-            text(&self.approver),
-            text(&self.notes),
-            yes_no(self.overdue),
-            self.overdue_days.to_string(),
-        ]
+        let mut cells: Vec<String> = schema::published()
+            .map(|c| match c.get(self.record) {
+                Cell::Empty => String::new(),
+                Cell::Text(text) => text.to_string(),
+                Cell::Date(date) => iso_date(date),
+                // Rust prints f64 in the shortest form that reads back exactly, never in
+                // exponent notation: 12.5, 3, 0.05.
+                Cell::Number(number) => number.to_string(),
+                Cell::Yes(yes) => yes_no(yes),
+                Cell::Label(label) => label.to_string(),
+            })
+            .collect();
+        cells.push(yes_no(self.overdue));
+        cells.push(self.overdue_days.to_string());
+        cells
+    }
+}
+
+impl Serialize for PublishedHazard<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(FIELDS.len()))?;
+        for column in schema::published() {
+            match column.get(self.record) {
+                Cell::Empty => map.serialize_entry(column.key, &None::<()>)?,
+                Cell::Text(text) => map.serialize_entry(column.key, text)?,
+                Cell::Date(date) => map.serialize_entry(column.key, &iso_date(date))?,
+                Cell::Number(number) => map.serialize_entry(column.key, &number)?,
+                Cell::Yes(yes) => map.serialize_entry(column.key, &yes)?,
+                Cell::Label(label) => map.serialize_entry(column.key, label)?,
+            }
+        }
+        map.serialize_entry(DERIVED[0].key, &self.overdue)?;
+        map.serialize_entry(DERIVED[1].key, &self.overdue_days)?;
+        map.end()
     }
 }
 
@@ -267,7 +219,7 @@ struct MonthDocument<'a> {
     site: &'a str,
     dictionary: &'static str,
     count: usize,
-    hazards: Vec<PublishedHazard>,
+    hazards: Vec<PublishedHazard<'a>>,
 }
 
 /// The data dictionary document.
@@ -329,7 +281,7 @@ pub fn render(site: &Disclosure) -> Vec<OutputFile> {
 }
 
 /// The CSV of a month: BOM, CRLF, canonical headers, neutralised cells.
-pub fn month_csv(hazards: &[PublishedHazard]) -> Vec<u8> {
+pub fn month_csv(hazards: &[PublishedHazard<'_>]) -> Vec<u8> {
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
@@ -345,7 +297,11 @@ pub fn month_csv(hazards: &[PublishedHazard]) -> Vec<u8> {
     bytes
 }
 
-fn month_json(site: &Disclosure, month: &MonthReport, hazards: Vec<PublishedHazard>) -> Vec<u8> {
+fn month_json<'a>(
+    site: &'a Disclosure,
+    month: &MonthReport,
+    hazards: Vec<PublishedHazard<'a>>,
+) -> Vec<u8> {
     let document = MonthDocument {
         month: month.month.to_string(),
         due: iso_date(month.due),
@@ -375,7 +331,7 @@ fn dictionary_json(site: &Disclosure) -> Vec<u8> {
         issuer: &site.config.issuer,
         description: "每月重大事故隐患清单及整改情况的开放数据。每月一个 CSV 文件（UTF-8 带 BOM，可直接用 Excel、WPS 打开）和一个 JSON 文件，字段含义如下。以等号、加号、减号、@ 开头的 CSV 单元格前加了英文单引号，以防被表格软件当作公式执行。",
         csv: "data/YYYY-MM.csv",
-        fields: FIELDS,
+        fields: &FIELDS,
     })
 }
 
@@ -410,7 +366,7 @@ mod tests {
         assert_eq!(keys.len(), FIELDS.len());
         assert_eq!(FIELDS[0].header, "编号");
         assert_eq!(FIELDS[FIELDS.len() - 2].header, "是否逾期");
-        for f in FIELDS {
+        for f in FIELDS.iter() {
             assert_eq!(
                 f.kind == FieldType::Enum,
                 !f.allowed.is_empty(),
@@ -423,35 +379,19 @@ mod tests {
 
     #[test]
     fn cells_match_fields_and_json_keys() {
-        let hazard = PublishedHazard {
-            id: "NZ-1".into(),
-            title: "t".into(),
-            unit: "u".into(),
-            locality: None,
-            sector: None,
-            level: Some("重大"),
-            source: None,
-            supervised: true,
-            supervisor: None,
-            basis: None,
-            found: Some("2024-05-01".into()),
-            measures: None,
-            owner: None,
-            funds: Some(12.5),
-            deadline: None,
-            extended: None,
-            plan: None,
-            status: "整改中",
-            progress: None,
-            done: None,
-            closed: None,
-            approver: None,
-            notes: None,
-            overdue: false,
-            overdue_days: 0,
+        let entry = HazardEntry {
+            record: std::sync::Arc::new(HazardRecord {
+                level: Some(crate::hazard::Level::Major),
+                supervised: true,
+                found: chrono::NaiveDate::from_ymd_opt(2024, 5, 1),
+                funds: Some(12.5),
+                ..HazardRecord::sample("NZ-1", crate::hazard::Status::InProgress)
+            }),
+            ..crate::model::test_entry("NZ-1", crate::hazard::Status::InProgress, false)
         };
+        let hazard = PublishedHazard::from_entry(&entry);
         assert_eq!(hazard.cells().len(), FIELDS.len());
-        let json = serde_json::to_value(&hazard).unwrap();
+        let json = serde_json::to_value(hazard).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
             .unwrap()

@@ -25,7 +25,7 @@ pub(crate) struct RenderTimings {
 impl RenderTimings {
     /// Counters when `GONGKAI_TIMINGS` is set, else `None` (nothing is measured).
     pub(crate) fn from_env() -> Option<Self> {
-        std::env::var_os("GONGKAI_TIMINGS").map(|_| RenderTimings::default())
+        crate::diag::timings::wanted().then(RenderTimings::default)
     }
 
     /// Adds one rendered page of `template`.

@@ -6,13 +6,14 @@
 //! built only from the published fields of a hazard; `withheld` is never touched.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::urls;
 use crate::config::Hotline;
-use crate::hazard::{FivePart, HazardRecord, Status};
+use crate::hazard::{FivePart, HazardRecord, Status, Value};
 use crate::model::{GroupStats, HazardEntry, MonthReport};
 
 /// A day, for `<time datetime="{{ iso }}">{{ zh }}</time>`.
@@ -114,6 +115,10 @@ pub struct HazardView<'a> {
     pub closed: Option<DateView>,
     pub approver: Option<&'a str>,
     pub notes: Option<&'a str>,
+    /// The schema's columns without a typed field (`schema::Stored::Extra`), by key, as
+    /// the page prints them: a template shows one with `hazard.extra.KEY`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<&'static str, String>,
     pub overdue_days: Option<i64>,
     pub days_left: Option<i64>,
     pub days_open: Option<i64>,
@@ -185,6 +190,11 @@ impl<'a> HazardView<'a> {
             closed: DateView::opt(r.closed),
             approver: r.approver.as_deref(),
             notes: r.notes.as_deref(),
+            extra: r
+                .extra
+                .iter()
+                .map(|(key, value)| (*key, value_text(value)))
+                .collect(),
             overdue_days: entry.overdue_days,
             days_left: entry.days_left,
             days_open: entry.days_open,
@@ -296,6 +306,15 @@ pub fn open_first(a: &HazardView<'_>, b: &HazardView<'_>) -> std::cmp::Ordering 
         )
     };
     rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(b.id))
+}
+
+/// A value of a column without a typed field, as a page prints it.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Text(text) => text.clone(),
+        Value::Date(date) => DateView::new(*date).zh,
+        Value::Number(number) => format_number(*number),
+    }
 }
 
 /// `12.5`, `3`, `0.25`: at most two decimals, no trailing zeros.

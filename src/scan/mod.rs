@@ -37,6 +37,7 @@ use crate::hazard::HazardRecord;
 use crate::load::{Notice, Page, TaskList};
 use crate::model::Disclosure;
 use crate::render::OutputFile;
+use crate::schema::COLUMNS;
 
 use numbers::NumberKind;
 use private::{PrivateMatcher, PrivateValue};
@@ -425,30 +426,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Traces the numbers of the record's traced columns (the schema's `traced`) to
+    /// their cells.
     fn add_record(&mut self, record: &'a HazardRecord) {
-        let fields: [(&str, Option<&str>); 13] = [
-            ("编号", Some(record.id.as_str())),
-            ("隐患名称", Some(record.title.as_str())),
-            ("单位名称", Some(record.unit.as_str())),
-            ("所在村", record.locality.as_deref()),
-            ("行业领域", record.sector.as_deref()),
-            ("督办单位", record.supervisor.as_deref()),
-            ("判定依据", record.basis.as_deref()),
-            ("整改措施", record.measures.as_deref()),
-            ("责任人", record.owner.as_deref()),
-            ("应急预案", record.plan.as_deref()),
-            ("整改进度", record.progress.as_deref()),
-            ("销号审核人", record.approver.as_deref()),
-            ("备注", record.notes.as_deref()),
-        ];
-        for (column, text) in fields {
-            let Some(text) = text else { continue };
-            self.trace_cell(text, record, column);
+        for column in COLUMNS.iter().filter(|c| c.traced) {
+            if let Some(text) = column.get(record).as_text() {
+                self.trace_cell(text, record, column.headers[0]);
+            }
         }
     }
 
-    /// Fills `published_names` with the identifying values (编号, 单位, 村, 行业,
-    /// 督办单位, 责任人, 审核人) that some unpublished cell repeats: only those matter
+    /// Fills `published_names` with the identifying values (the schema's `names`
+    /// columns: 编号, 单位, 村, 行业, 督办单位, 责任人, 审核人) that some unpublished cell repeats: only those matter
     /// to [`Builder::add_withheld`]. Collecting the withheld values first keeps the set
     /// small: a province has millions of identifying cells and few, if any, withheld
     /// values.
@@ -462,17 +451,10 @@ impl<'a> Builder<'a> {
             return;
         }
         for record in records {
-            for name in [
-                Some(record.id.as_str()),
-                Some(record.unit.as_str()),
-                record.locality.as_deref(),
-                record.sector.as_deref(),
-                record.supervisor.as_deref(),
-                record.owner.as_deref(),
-                record.approver.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
+            for name in COLUMNS
+                .iter()
+                .filter(|c| c.names)
+                .filter_map(|c| c.get(record).as_text())
             {
                 let name = name.trim();
                 if withheld.contains(name) {

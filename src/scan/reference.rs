@@ -331,7 +331,7 @@ mod tests {
             &mut findings,
         )
         .expect("config");
-        let mut record = crate::model::test_record("A-1", Status::InProgress);
+        let mut record = crate::hazard::HazardRecord::sample("A-1", Status::InProgress);
         record.origin.file = PathBuf::from("content/registers/2024-05/东庄村.csv");
         record.origin.row = 3;
         record.notes = Some("举报人电话13800138000".to_string());

@@ -17,7 +17,7 @@ fn config(extra: &str) -> SiteConfig {
 }
 
 fn record(row: usize, notes: Option<&str>, withheld: &[&str]) -> HazardRecord {
-    let mut r = crate::model::test_record(&format!("A-{row}"), Status::InProgress);
+    let mut r = crate::hazard::HazardRecord::sample(&format!("A-{row}"), Status::InProgress);
     r.origin.file = PathBuf::from("content/registers/2024-05/东庄村.csv");
     r.origin.row = row;
     r.unit = "某化工有限公司".to_string();

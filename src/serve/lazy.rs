@@ -86,7 +86,7 @@ impl LazySite {
             findings.sort();
             findings
         })?;
-        if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+        if crate::diag::timings::wanted() {
             eprintln!(
                 "preview: plan and scanner {:.2?} (plan {plan_took:.2?}, scanner {scanner_took:.2?})",
                 started.elapsed()

@@ -137,7 +137,7 @@ impl SiteBuilder for PreviewPipeline {
 
 /// The stage times of the last run on stderr, under `GONGKAI_TIMINGS`.
 fn print_timings(pipeline: &Pipeline) {
-    if !timings_wanted() {
+    if !crate::diag::timings::wanted() {
         return;
     }
     let stats = pipeline.stats();
@@ -226,7 +226,7 @@ impl Preview {
     pub fn start(options: &PreviewOptions) -> Result<Preview, ServeError> {
         let root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
         // Watch events carry resolved paths; compare like with like.
-        let root = root.canonicalize().unwrap_or(root);
+        let root = dunce::canonicalize(&root).unwrap_or(root);
         if !root.join(crate::config::CONFIG_FILE).is_file() {
             return Err(ServeError::NoSite(root));
         }
@@ -384,11 +384,6 @@ fn is_addr_in_use(err: &(dyn std::error::Error + 'static)) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::AddrInUse)
 }
 
-/// True when `GONGKAI_TIMINGS` asks for stage times on stderr.
-fn timings_wanted() -> bool {
-    std::env::var_os("GONGKAI_TIMINGS").is_some()
-}
-
 /// Rebuilds on every batch of changes until told to stop. Batches that arrive while a
 /// build runs are merged into the next one.
 fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared: &Arc<Shared>) {
@@ -421,7 +416,7 @@ fn build_loop(mut builder: Box<dyn SiteBuilder>, rx: &Receiver<WatchMsg>, shared
         let outcome = builder.build_site();
         let built = started.elapsed();
         publish(shared, outcome, builder.counts(), built, &changed);
-        if timings_wanted() {
+        if crate::diag::timings::wanted() {
             eprintln!(
                 "preview rebuild: build {built:.2?}, published after {:.2?}",
                 started.elapsed()

@@ -42,7 +42,7 @@ pub(super) fn spawn(
             let Some(findings) = site.unpublishable(&keep_going) else {
                 return;
             };
-            if super::timings_wanted() {
+            if crate::diag::timings::wanted() {
                 eprintln!(
                     "preview: background check of every file in {:.2?}, {} errors",
                     started.elapsed(),

@@ -51,9 +51,7 @@ pub fn resolve_out(out: &Path) -> io::Result<PathBuf> {
             _ => break,
         }
     }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
+    let mut resolved = dunce::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
     resolved.extend(rest.iter().rev());
     Ok(resolved)
 }
@@ -78,7 +76,7 @@ fn home_dir() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("USERPROFILE"))
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
-        .map(|h| h.canonicalize().unwrap_or(h))
+        .map(|h| dunce::canonicalize(&h).unwrap_or(h))
 }
 
 /// Refuses an output folder (already resolved by [`resolve_out`]) that must never be
@@ -108,7 +106,7 @@ pub fn check_out_dir(out: &Path, site_root: Option<&Path>) -> io::Result<()> {
         )));
     }
     if let Some(root) = site_root {
-        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let root = dunce::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         if root.starts_with(out) {
             return Err(refuse(format!(
                 "输出文件夹 {shown} 是网站文件夹 {} 本身或其上级，不能作为输出文件夹。请用 --out 指定一个专用的文件夹，例如 public。",

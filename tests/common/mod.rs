@@ -150,11 +150,10 @@ pub fn findings_of<'a>(
         .collect()
 }
 
-/// Every file under `dir` as `(relative path, lower-case hex SHA-256)`, sorted by path;
-/// paths use `/` on every platform.
-pub fn digests(dir: &Path) -> Vec<(String, String)> {
-    use sha2::{Digest, Sha256};
-    let mut list: Vec<(String, String)> = WalkDir::new(dir)
+/// Every file under `dir`: relative path (`/`-separated on every platform) → bytes.
+/// Two snapshots are equal when the folders hold the same files, byte for byte.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    WalkDir::new(dir)
         .into_iter()
         .map(|e| e.expect("walk"))
         .filter(|e| e.file_type().is_file())
@@ -165,14 +164,22 @@ pub fn digests(dir: &Path) -> Vec<(String, String)> {
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            let bytes = std::fs::read(e.path()).unwrap();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Every file under `dir` as `(relative path, lower-case hex SHA-256)`, sorted by path.
+pub fn digests(dir: &Path) -> Vec<(String, String)> {
+    use sha2::{Digest, Sha256};
+    snapshot(dir)
+        .into_iter()
+        .map(|(rel, bytes)| {
             let hex = Sha256::digest(&bytes)
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>();
             (rel, hex)
         })
-        .collect();
-    list.sort();
-    list
+        .collect()
 }

@@ -23,8 +23,9 @@ use rustc_hash::FxHashMap;
 
 use crate::config::SiteConfig;
 use crate::diag::{Finding, Findings};
-use crate::hazard::{FivePart, HazardRecord, YearMonth};
+use crate::hazard::{HazardRecord, YearMonth};
 use crate::load::{DisclosureMode, LoadedSite, Notice, Page, RegisterFile};
+use crate::schema::Field;
 
 mod incomplete;
 mod months;
@@ -33,33 +34,9 @@ mod row;
 use months::{check_reappearances, check_successions};
 use row::check_row;
 
-/// Canonical column headers, used in findings (SPEC.md's table).
-mod header {
-    pub const ID: &str = "编号";
-    pub const FOUND: &str = "发现日期";
-    pub const DEADLINE: &str = "整改时限";
-    pub const EXTENDED: &str = "延期至";
-    pub const STATUS: &str = "整改状态";
-    pub const DONE: &str = "完成日期";
-    pub const CLOSED: &str = "销号日期";
-    pub const APPROVER: &str = "销号审核人";
-    pub const NOTES: &str = "备注";
-}
-
 /// More missing months than this in one gap are reported as one range, not month by
 /// month (a mistyped folder name such as `2204-05` would otherwise flood the report).
 const GAP_LIST_LIMIT: i32 = 12;
-
-/// The canonical header of the column holding a 五到位 part.
-pub fn five_part_header(part: FivePart) -> &'static str {
-    match part {
-        FivePart::Measures => "整改措施",
-        FivePart::Owner => "责任人",
-        FivePart::Funds => "整改资金（万元）",
-        FivePart::Deadline => "整改时限",
-        FivePart::Plan => "应急预案",
-    }
-}
 
 /// Applies every rule that looks beyond a single cell to a loaded site, adding the
 /// findings (errors, warnings and notes) to `findings`.
@@ -256,7 +233,7 @@ fn duplicate_id(month: YearMonth, first: &HazardRecord, again: &HazardRecord) ->
         ),
         again,
     )
-    .in_column(header::ID)
+    .in_column(Field::Id.canonical())
     .with_value(again.id.clone())
     .with_help(
         "同一个月的台账（包括该月文件夹中的所有文件）中每个隐患只能列一次。\
@@ -453,7 +430,7 @@ mod tests {
                 row,
                 sheet: None,
             },
-            ..crate::model::test_record(id, status)
+            ..crate::hazard::HazardRecord::sample(id, status)
         }
     }
 

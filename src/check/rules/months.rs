@@ -8,9 +8,10 @@ use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{at_row, describe, has_notes, header, place, MonthIndex};
+use super::{at_row, describe, has_notes, place, MonthIndex};
 use crate::diag::{Finding, Findings};
 use crate::hazard::{HazardRecord, Status, YearMonth};
+use crate::schema::Field;
 
 /// Month M to month M+1: an open hazard of M that is absent from M+1 has vanished
 /// (error); a rectified one that left without 销号 is a warning. Only checked when M+1
@@ -74,7 +75,7 @@ fn vanished(record: &HazardRecord, month: YearMonth, next: YearMonth) -> Finding
         ),
         record,
     )
-    .in_column(header::ID)
+    .in_column(Field::Id.canonical())
     .with_value(record.id.clone())
     .with_help(format!(
         "隐患销号前每月都要列入台账，不得瞒报、漏报。请在 {} 的台账中再列出编号 {} 并填写当前整改状态；\
@@ -98,7 +99,7 @@ fn left_unclosed(record: &HazardRecord, month: YearMonth, next: YearMonth) -> Fi
         ),
         record,
     )
-    .in_column(header::ID)
+    .in_column(Field::Id.canonical())
     .with_value(record.id.clone())
     .with_help(format!(
         "已整改的隐患须经审核签字销号后才能移出台账：请在 {} 的台账中列出编号 {}，\
@@ -155,12 +156,12 @@ pub(super) fn check_reappearances(
                             place(prev),
                             month.month,
                             record.status.label(),
-                            header::NOTES
+                            Field::Notes.canonical()
                         ),
                     ),
                     record,
                 )
-                .in_column(header::STATUS)
+                .in_column(Field::Status.canonical())
                 .with_value(record.status.label())
                 .with_help(help),
             );
@@ -201,7 +202,7 @@ fn id_reused(
         ),
         now,
     )
-    .in_column(header::ID)
+    .in_column(Field::Id.canonical())
     .with_value(now.id.clone())
     .with_help(
         "同一编号应始终指同一个隐患，编号不能重复使用。如果这是新发现的隐患，请给它一个新编号，\

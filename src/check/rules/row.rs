@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::{at_row, describe, five_part_header, header};
+use super::{at_row, describe};
 use crate::diag::{Finding, Findings};
 use crate::hazard::{HazardRecord, Status, YearMonth};
+use crate::schema::Field;
 
 /// The rules that need one row as a whole: status consistency, date order, 五到位 and
 /// overdue.
@@ -39,11 +40,11 @@ fn check_status_fields(record: &HazardRecord, findings: &mut Findings) {
                 ),
                 record,
             )
-            .in_column(header::DONE)
+            .in_column(Field::Done.canonical())
             .with_help(format!(
                 "请在“{}”列填写整改完成的日期（如 2024-05-12）；如果尚未整改完成，\
                  请把整改状态改为“整改中”或“未整改”。",
-                header::DONE
+                Field::Done.canonical()
             )),
         );
     }
@@ -60,10 +61,10 @@ fn check_status_fields(record: &HazardRecord, findings: &mut Findings) {
                     ),
                     record,
                 )
-                .in_column(header::CLOSED)
+                .in_column(Field::Closed.canonical())
                 .with_help(format!(
                     "请在“{}”列填写审核签字销号的日期；尚未销号的，请把整改状态改为“已整改”。",
-                    header::CLOSED
+                    Field::Closed.canonical()
                 )),
             );
         }
@@ -79,11 +80,11 @@ fn check_status_fields(record: &HazardRecord, findings: &mut Findings) {
                     ),
                     record,
                 )
-                .in_column(header::APPROVER)
+                .in_column(Field::Approver.canonical())
                 .with_help(format!(
                     "销号须经审核签字：请在“{}”列填写审核签字的负责人；尚未审核签字的，\
                      请把整改状态改为“已整改”。",
-                    header::APPROVER
+                    Field::Approver.canonical()
                 )),
             );
         }
@@ -93,20 +94,30 @@ fn check_status_fields(record: &HazardRecord, findings: &mut Findings) {
 /// Dates that contradict each other (a typo in a year is the usual cause).
 fn check_date_order(record: &HazardRecord, findings: &mut Findings) {
     let pairs: [(Option<NaiveDate>, &str, Option<NaiveDate>, &str); 4] = [
-        (record.done, header::DONE, record.found, header::FOUND),
+        (
+            record.done,
+            Field::Done.canonical(),
+            record.found,
+            Field::Found.canonical(),
+        ),
         (
             record.deadline,
-            header::DEADLINE,
+            Field::Deadline.canonical(),
             record.found,
-            header::FOUND,
+            Field::Found.canonical(),
         ),
         (
             record.extended,
-            header::EXTENDED,
+            Field::Extended.canonical(),
             record.deadline,
-            header::DEADLINE,
+            Field::Deadline.canonical(),
         ),
-        (record.closed, header::CLOSED, record.done, header::DONE),
+        (
+            record.closed,
+            Field::Closed.canonical(),
+            record.done,
+            Field::Done.canonical(),
+        ),
     ];
     for (later, later_header, earlier, earlier_header) in pairs {
         let (Some(later), Some(earlier)) = (later, earlier) else {
@@ -145,7 +156,10 @@ fn check_five(record: &HazardRecord, findings: &mut Findings) {
         return;
     };
     let labels: Vec<&str> = missing.iter().map(|p| p.label()).collect();
-    let headers: Vec<&str> = missing.iter().map(|&p| five_part_header(p)).collect();
+    let headers: Vec<&str> = missing
+        .iter()
+        .map(|&p| Field::of_five(p).canonical())
+        .collect();
     findings.push(
         at_row(
             Finding::warning(
@@ -159,7 +173,7 @@ fn check_five(record: &HazardRecord, findings: &mut Findings) {
             ),
             record,
         )
-        .in_column(five_part_header(first))
+        .in_column(Field::of_five(first).canonical())
         .with_help(
             "未能立即整改的隐患须做到措施、责任、资金、时限、预案“五到位”，请补填上述各列。",
         ),
@@ -177,9 +191,9 @@ fn check_overdue(record: &HazardRecord, month: YearMonth, due: NaiveDate, findin
     }
     let days = (due - deadline).num_days();
     let column = if record.extended.is_some() {
-        header::EXTENDED
+        Field::Extended.canonical()
     } else {
-        header::DEADLINE
+        Field::Deadline.canonical()
     };
     findings.push(
         at_row(

@@ -1,12 +1,10 @@
-//! The columns of a hazard register (SPEC.md's table): canonical headers, aliases, and
-//! how a file's header row maps onto them.
+//! How a file's header row maps onto the columns of the register schema
+//! ([`crate::schema`]: canonical headers, aliases, kinds).
 //!
 //! Matching is on [`normalize_header`] (NFKC, white space removed), so `整改资金（万元）`,
 //! `整改资金(万元)` and `整改 资金（万元）` are one header. A column that is private
 //! (`SiteConfig::is_private_column`) or not in the table is never published: its header
 //! goes to `unpublished_columns` and its values to the record's `withheld`.
-
-use std::sync::LazyLock;
 
 use csv::StringRecord;
 
@@ -14,142 +12,49 @@ use crate::config::SiteConfig;
 use crate::diag::normalize_header;
 use crate::load::table::Row;
 use crate::load::values::{LEVEL_VALUES, SOURCE_VALUES, STATUS_VALUES};
+use crate::schema::{Kind, COLUMNS};
 
-/// A field of [`HazardRecord`](crate::hazard::HazardRecord) that a column can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Field {
-    Id,
-    Title,
-    Unit,
-    Locality,
-    Sector,
-    Level,
-    Source,
-    Supervised,
-    Supervisor,
-    Basis,
-    Found,
-    Measures,
-    Owner,
-    Funds,
-    Deadline,
-    Extended,
-    Plan,
-    Status,
-    Progress,
-    Done,
-    Closed,
-    Approver,
-    Notes,
-}
+pub use crate::schema::Field;
 
-/// Headers as SPEC.md writes them: the canonical one first, then the aliases.
-const HEADERS: &[(Field, &[&str])] = &[
-    (Field::Id, &["编号", "隐患编号"]),
-    (
-        Field::Title,
-        &["隐患名称", "隐患描述", "隐患内容", "存在问题"],
-    ),
-    (Field::Unit, &["单位名称", "企业名称", "生产经营单位"]),
-    (Field::Locality, &["所在村", "属地", "村（社区）", "所属村"]),
-    (Field::Sector, &["行业领域", "行业", "领域"]),
-    (Field::Level, &["隐患等级", "等级"]),
-    (Field::Source, &["隐患来源", "来源", "发现方式"]),
-    (Field::Supervised, &["挂牌督办"]),
-    (Field::Supervisor, &["督办单位"]),
-    (Field::Basis, &["判定依据"]),
-    (Field::Found, &["发现日期", "排查日期"]),
-    (Field::Measures, &["整改措施"]),
-    (Field::Owner, &["责任人", "整改责任人"]),
-    (Field::Funds, &["整改资金（万元）", "整改资金", "资金"]),
-    (
-        Field::Deadline,
-        &["整改时限", "整改期限", "完成时限", "最迟整改完成时间"],
-    ),
-    (Field::Extended, &["延期至", "延期时限"]),
-    (Field::Plan, &["应急预案", "预案", "应急措施"]),
-    (Field::Status, &["整改状态", "状态"]),
-    (Field::Progress, &["整改进度", "进展情况"]),
-    (Field::Done, &["完成日期", "整改完成日期"]),
-    (Field::Closed, &["销号日期"]),
-    (Field::Approver, &["销号审核人", "审核人"]),
-    (Field::Notes, &["备注"]),
-];
-
-/// Number of fields.
-const FIELD_COUNT: usize = 23;
+/// Number of columns of the schema.
+const FIELD_COUNT: usize = COLUMNS.len();
 
 /// The fields a row must name to be taken for the header.
 pub const REQUIRED_FOR_HEADER: [Field; 2] = [Field::Id, Field::Title];
 
-/// Normalised header → field, built once.
-static LOOKUP: LazyLock<Vec<(String, Field)>> = LazyLock::new(|| {
-    HEADERS
-        .iter()
-        .flat_map(|(field, names)| names.iter().map(|n| (normalize_header(n), *field)))
-        .collect()
-});
-
-impl Field {
-    /// The header SPEC.md gives the field.
-    pub fn canonical(self) -> &'static str {
-        self.names()[0]
-    }
-
-    /// Every accepted header, canonical first.
-    pub fn aliases(self) -> &'static [&'static str] {
-        self.names()
-    }
-
-    fn names(self) -> &'static [&'static str] {
-        HEADERS
-            .iter()
-            .find(|(f, _)| *f == self)
-            .map(|(_, names)| *names)
-            .unwrap_or(&[""])
-    }
-
-    /// The field a header names, if any.
-    pub fn from_header(header: &str) -> Option<Field> {
-        let key = normalize_header(header);
-        if key.is_empty() {
-            return None;
-        }
-        LOOKUP.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
-    }
-
-    /// Code, message and help for a value of this field that cannot be read.
-    pub fn unreadable(self, value: &str) -> (&'static str, String, String) {
-        let name = self.canonical();
-        match self {
-            Field::Level => (
-                "unknown-level",
-                format!("隐患等级「{value}」无法识别"),
-                format!("隐患等级请填写：{LEVEL_VALUES}。"),
-            ),
-            Field::Source => (
-                "unknown-source",
-                format!("隐患来源「{value}」无法识别"),
-                format!("隐患来源请填写以下之一：{SOURCE_VALUES}。"),
-            ),
-            Field::Status => (
-                "unknown-status",
-                format!("整改状态「{value}」无法识别"),
-                format!("整改状态请填写以下之一：{STATUS_VALUES}。"),
-            ),
-            Field::Funds => (
-                "bad-number",
-                format!("{name}「{value}」不是有效的数字"),
-                "请只填写以万元为单位的非负数字，例如 12.5（可写作 12.5万元）；不要写“元”或其他文字，说明可写在备注中。"
-                    .to_string(),
-            ),
-            _ => (
-                "bad-date",
-                format!("{name}「{value}」不是有效的日期"),
-                "请写成 2024-05-12、2024/5/12 或 2024年5月12日 这样的完整日期（年、月、日都要有，且日期真实存在）。"
-                    .to_string(),
-            ),
-        }
+/// Code, message and help for a cell of `field` that cannot be read, from the kind of
+/// value the schema gives the field.
+pub fn unreadable(field: Field, value: &str) -> (&'static str, String, String) {
+    let name = field.canonical();
+    match field.column().kind {
+        Kind::Level => (
+            "unknown-level",
+            format!("隐患等级「{value}」无法识别"),
+            format!("隐患等级请填写：{LEVEL_VALUES}。"),
+        ),
+        Kind::Source => (
+            "unknown-source",
+            format!("隐患来源「{value}」无法识别"),
+            format!("隐患来源请填写以下之一：{SOURCE_VALUES}。"),
+        ),
+        Kind::Status => (
+            "unknown-status",
+            format!("整改状态「{value}」无法识别"),
+            format!("整改状态请填写以下之一：{STATUS_VALUES}。"),
+        ),
+        Kind::Number => (
+            "bad-number",
+            format!("{name}「{value}」不是有效的数字"),
+            "请只填写以万元为单位的非负数字，例如 12.5（可写作 12.5万元）；不要写“元”或其他文字，说明可写在备注中。"
+                .to_string(),
+        ),
+        // Text and yes/no cells always read; what is left is a date.
+        Kind::Date | Kind::Text | Kind::Supervised => (
+            "bad-date",
+            format!("{name}「{value}」不是有效的日期"),
+            "请写成 2024-05-12、2024/5/12 或 2024年5月12日 这样的完整日期（年、月、日都要有，且日期真实存在）。"
+                .to_string(),
+        ),
     }
 }
 
@@ -356,14 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn every_alias_maps_to_its_field() {
-        assert_eq!(HEADERS.len(), FIELD_COUNT);
-        for (i, (field, names)) in HEADERS.iter().enumerate() {
-            assert_eq!(*field as usize, i);
-            for name in *names {
-                assert_eq!(Field::from_header(name), Some(*field), "{name}");
-            }
-        }
+    fn headers_are_matched_after_normalisation() {
         assert_eq!(Field::from_header(" 整改资金(万元) "), Some(Field::Funds));
         assert_eq!(Field::from_header("整改 资金（万元）"), Some(Field::Funds));
         assert_eq!(Field::from_header("村(社区)"), Some(Field::Locality));

@@ -43,7 +43,7 @@ pub fn month_xlsx(
     sheet.set_freeze_panes(1, 0)?;
     for (i, hazard) in hazards.iter().enumerate() {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for (col, (cell, field)) in hazard.cells().iter().zip(FIELDS).enumerate() {
+        for (col, (cell, field)) in hazard.cells().iter().zip(FIELDS.iter()).enumerate() {
             let col = col as u16;
             if cell.is_empty() {
                 continue;
@@ -97,40 +97,28 @@ mod tests {
 
     use super::*;
 
-    fn hazard(title: &str) -> PublishedHazard {
-        PublishedHazard {
-            id: "NZ-1".into(),
+    fn entry(title: &str) -> crate::model::HazardEntry {
+        use crate::hazard::{HazardRecord, Status};
+        let mut entry = crate::model::test_entry("NZ-1", Status::InProgress, false);
+        entry.record = HazardRecord {
             title: title.into(),
             unit: "+甲厂".into(),
-            locality: None,
-            sector: None,
-            level: Some("重大"),
-            source: None,
-            supervised: true,
-            supervisor: None,
-            basis: None,
-            found: Some("2024-05-12".into()),
-            measures: None,
             owner: Some("@张三".into()),
-            funds: Some(12.5),
-            deadline: None,
-            extended: None,
-            plan: None,
-            status: "整改中",
-            progress: None,
-            done: None,
-            closed: None,
-            approver: None,
             notes: Some("-1".into()),
-            overdue: false,
-            overdue_days: 0,
+            found: NaiveDate::from_ymd_opt(2024, 5, 12),
+            funds: Some(12.5),
+            ..HazardRecord::sample("NZ-1", Status::InProgress)
         }
+        .into();
+        entry
     }
 
     #[test]
     fn formula_leads_stay_text_dates_are_dates_and_bytes_are_stable() {
         let created = NaiveDate::from_ymd_opt(2024, 5, 25).unwrap();
-        let hazards = [hazard("=HYPERLINK(\"http://x\",\"点我\")")];
+        let entries = [entry("=HYPERLINK(\"http://x\",\"点我\")")];
+        let hazards: Vec<PublishedHazard> =
+            entries.iter().map(PublishedHazard::from_entry).collect();
         let bytes = month_xlsx(&hazards, "2024-05", "南庄镇", created).unwrap();
         assert_eq!(
             bytes,

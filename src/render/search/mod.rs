@@ -226,7 +226,7 @@ pub fn index(site: &Disclosure) -> Result<Vec<OutputFile>, RenderError> {
     files.push(file(format!("{INDEX_DIR}/meta.json"), meta));
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
-    if std::env::var_os("GONGKAI_TIMINGS").is_some() {
+    if crate::diag::timings::wanted() {
         eprintln!(
             "search index: {} records, {} tokens, {} postings, {} files, {:.1} MB in {:.2?} \
              (records {t_records:.2?}, postings {:.2?}, shards {:.2?})",
