@@ -7,6 +7,8 @@
 //!    pages and task lists into typed values, reporting unreadable cells.
 //! 2. [`check`]: apply the rules that look across rows and months (vanished hazards,
 //!    gaps in disclosure, …) and report every finding.
+//!    [`ledger`]: the seals of published months and their corrections (the record is
+//!    append-only).
 //! 3. [`model`]: derive what the site shows (overdue, statistics, history).
 //! 4. [`render`]: turn the model into pages and data files with the theme.
 //! 5. [`write`](mod@write): put the output in place atomically.
@@ -23,6 +25,7 @@ pub mod config;
 pub mod desktop;
 pub mod diag;
 pub mod hazard;
+pub mod ledger;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -47,7 +47,7 @@ fn help_and_usage_errors_are_chinese() {
     let out = gongkai(&["check", "--rot", "."]);
     assert_eq!(
         stderr(&out),
-        "错误：不认识的参数 `--rot`。是不是要写 `--root`？\n\n用法：gongkai check [--root 文件夹] [--format text|json] [--today 年-月-日] [--quiet]\n\n查看帮助：gongkai check --help\n"
+        "错误：不认识的参数 `--rot`。是不是要写 `--root`？\n\n用法：gongkai check [--root 文件夹] [--out 输出文件夹] [--format text|json] [--today 年-月-日] [--quiet]\n\n查看帮助：gongkai check --help\n"
     );
 }
 

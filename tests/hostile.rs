@@ -88,6 +88,10 @@ impl Site {
             .args(["build", "--root"])
             .arg(self.root())
             .env("NO_COLOR", "1")
+            // Before January's due day: these tests edit a built month to reach the leak
+            // scan, and a sealed month's edit is refused by the ledger first
+            // (tests/ledger.rs covers that).
+            .env("GONGKAI_TODAY", "2025-01-20")
             .timeout(Duration::from_secs(120))
             .output()
             .unwrap();
@@ -233,7 +237,12 @@ fn hostile_site_builds_into_output_where_nothing_runs_or_leaks() {
         .map(|e| e.unwrap().file_name())
         .collect();
     after_top.retain(|n| !before_top.contains(n));
-    assert_eq!(after_top, vec![std::ffi::OsString::from("public")]);
+    after_top.sort();
+    // The build lock beside the output is the one other file a build leaves.
+    assert_eq!(
+        after_top,
+        [".public.lock", "public"].map(std::ffi::OsString::from)
+    );
     assert!(!Path::new("/tmp/gongkai-evil").exists());
 
     for (path, bytes) in &files {
@@ -311,6 +320,9 @@ fn hostile_site_builds_into_output_where_nothing_runs_or_leaks() {
                     "{path}: formula cell {cell:?}"
                 );
             }
+        }
+        if path.ends_with("corrections.csv") {
+            continue; // no correction in this fixture
         }
         let text = String::from_utf8_lossy(bytes);
         assert!(text.contains("'=HYPERLINK("), "{path}");

@@ -14,17 +14,22 @@ use gongkai::render::search::tokens::{hash, query_tokens};
 use serde_json::Value;
 use walkdir::WalkDir;
 
-/// Builds the site at `root` into a temp folder.
+/// Builds the site at `root` (a checked-in fixture or the example, built in place) into
+/// a temp folder, on a day before any of their months is due so nothing is sealed into
+/// the repository (the example's months are sealed already).
 fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let result = common::gongkai(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let result = common::gongkai_on(
+        "2024-01-01",
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(
         result.status.success(),
         "build failed:\n{}",

@@ -186,7 +186,22 @@ fn broken_date_shows_overlay_over_last_good_site_until_fixed() {
     // Every page, not only the one open.
     assert!(get(port, "/").2.contains("gongkai-overlay"));
 
+    // A readable date that differs from February's 发现日期 is a quiet rewrite of the
+    // record (the ledger's rule between months): the overlay says so, naming both months.
     run.site.edit(csv, "2025-02-31", "2025-02-13");
+    wait_for("the ledger's overlay", || {
+        get(port, &page).2.contains("发现日期被改动")
+    });
+    let body = get(port, &page).2;
+    let overlay = &body[body.find("gongkai-overlay").unwrap()..];
+    assert!(
+        overlay.contains("2025-02 的台账（content/registers/2025-02/甲村.csv 第 7 行）"),
+        "{overlay}"
+    );
+    // The preview never seals.
+    assert!(!run.site.path("archive").exists());
+
+    run.site.edit(csv, "2025-02-13", "2025-02-12");
     wait_for("the overlay to go", || {
         !get(port, &page).2.contains("gongkai-overlay")
     });

@@ -47,6 +47,22 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
+    // One build at a time into one output; a second waits. Holding the lock, the
+    // temp folders a killed build left beside the output are removed.
+    let resolved = write::resolve_out(&out).unwrap_or_else(|_| out.clone());
+    let _lock = match write::lock::OutputLock::acquire(&resolved, || {
+        eprintln!(
+            "另一个 gongkai build 正在生成 {}，等它完成后再开始……",
+            shown(&out)
+        )
+    }) {
+        Ok(lock) => lock,
+        Err(err) => {
+            eprintln!("错误：无法锁定输出文件夹：{err}");
+            return ExitCode::from(2);
+        }
+    };
+
     // Files stream from the renderer into a temp folder beside `out`; it replaces
     // `out` only when the whole site is rendered, scanned and written. Dropping the
     // writer on any error removes it.
@@ -61,6 +77,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let mut opts = RenderOptions::new(root);
     opts.base_url = args.base_url.clone();
     opts.today = today.date;
+    opts.sealing = args.sealing;
+    opts.previous_out = Some(resolved.clone());
     let mut pipeline = Pipeline::once(root, opts);
     let sink = DiskSink::new(&writer, started);
     let result = pipeline.run_into(&sink);
@@ -85,6 +103,23 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let pages = sink.pages();
     let reused = writer.reused();
     let commit_started = Instant::now();
+    // New seals go into the site's archive/ before the output that shows them is swapped
+    // in: a published fingerprint always has its file in archive/.
+    let sealed = match pipeline.ledger() {
+        Some(ledger) => match crate::ledger::write_new_seals(root, &ledger) {
+            Ok(paths) => paths,
+            Err(err) => {
+                drop(writer);
+                eprintln!("错误：无法写入封存文件：{err}");
+                eprintln!("{}", not_written(&out, "写入封存文件时出错"));
+                return ExitCode::from(2);
+            }
+        },
+        None => Vec::new(),
+    };
+    for path in &sealed {
+        println!("已封存：{}", shown(path));
+    }
     let committed = writer.commit();
     if crate::diag::timings::wanted() {
         let stats = pipeline.stats();

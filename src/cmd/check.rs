@@ -70,6 +70,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let mut options = RenderOptions::new(&args.root);
     options.today = today.date;
+    // The archive of the last output must still be in the site's (the ledger's rule).
+    options.previous_out = Some(args.out.clone().unwrap_or_else(|| args.root.join("public")));
     let checked = check_site(&args.root, options);
     match print_findings(&checked, args.format) {
         Ok(_) if checked.findings.has_errors() => ExitCode::from(1),

@@ -4,8 +4,10 @@
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod seal;
 pub mod serve;
 pub mod template;
+pub mod verify;
 pub mod zh;
 
 use std::path::PathBuf;
@@ -34,12 +36,44 @@ pub enum Command {
     Serve(ServeArgs),
     /// 生成可直接填写的模板，例如：gongkai template registers 台账.xlsx
     Template(TemplateArgs),
+    /// 提前封存某月已公开的台账（不等到公开截止日），并生成网站
+    Seal(SealArgs),
+    /// 核对一份已生成的网站（例如从网上下载的副本）：封存文件、封存链、各月份页的指纹
+    Verify(VerifyArgs),
+}
+
+/// `gongkai seal`
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "gongkai seal 年-月 [--root 文件夹] [--out 输出文件夹] [--today 年-月-日]"
+)]
+pub struct SealArgs {
+    /// 要封存的月份，例如 2026-10
+    #[arg(value_name = "年-月")]
+    pub month: String,
+    /// 网站文件夹（含 site.toml），默认为当前文件夹
+    #[arg(long, default_value = ".", value_name = "文件夹")]
+    pub root: PathBuf,
+    /// 输出文件夹，默认为网站文件夹下的 public/
+    #[arg(long, value_name = "输出文件夹")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub today: TodayArg,
+}
+
+/// `gongkai verify`
+#[derive(Debug, Args)]
+#[command(override_usage = "gongkai verify 文件夹")]
+pub struct VerifyArgs {
+    /// 已生成的网站文件夹（例如 public/，或从网上下载的网站副本）
+    #[arg(value_name = "文件夹")]
+    pub dir: PathBuf,
 }
 
 /// `gongkai check`
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "gongkai check [--root 文件夹] [--format text|json] [--today 年-月-日] [--quiet]"
+    override_usage = "gongkai check [--root 文件夹] [--out 输出文件夹] [--format text|json] [--today 年-月-日] [--quiet]"
 )]
 pub struct CheckArgs {
     /// 网站文件夹（含 site.toml），默认为当前文件夹
@@ -48,6 +82,9 @@ pub struct CheckArgs {
     /// 输出格式：text（默认，给人看）或 json（给脚本用）
     #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
     pub format: Format,
+    /// 上次生成的网站文件夹（默认为网站文件夹下的 public/）：检查其中已公开的封存记录是否都还在
+    #[arg(long, value_name = "输出文件夹")]
+    pub out: Option<PathBuf>,
     /// 只输出错误和最后一行结论（给脚本用）
     #[arg(short, long)]
     pub quiet: bool,
@@ -101,6 +138,9 @@ pub struct BuildArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub today: TodayArg,
+    /// Which months this build seals (not a command-line option: `gongkai seal` sets it).
+    #[arg(skip = crate::ledger::Sealing::Due)]
+    pub sealing: crate::ledger::Sealing,
 }
 
 /// `gongkai new`

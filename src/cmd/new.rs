@@ -17,21 +17,26 @@ use crate::config::CONFIG_FILE;
 /// The example's `content/`.
 static EXAMPLE_CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
 
+/// The example's `archive/`: its sealed months and the re-issue after its one worked
+/// correction, so a new site shows how the ledger looks.
+static EXAMPLE_ARCHIVE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/archive");
+
 /// The example's `site.toml`.
 const EXAMPLE_CONFIG: &str = include_str!("../../site.toml");
 
 /// Every file of the example: path relative to the new site folder, and its bytes.
 pub fn example_files() -> Vec<(PathBuf, &'static [u8])> {
-    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
+    fn walk(base: &str, dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
         for file in dir.files() {
-            out.push((Path::new("content").join(file.path()), file.contents()));
+            out.push((Path::new(base).join(file.path()), file.contents()));
         }
         for sub in dir.dirs() {
-            walk(sub, out);
+            walk(base, sub, out);
         }
     }
     let mut files = vec![(PathBuf::from(CONFIG_FILE), EXAMPLE_CONFIG.as_bytes())];
-    walk(&EXAMPLE_CONTENT, &mut files);
+    walk("content", &EXAMPLE_CONTENT, &mut files);
+    walk("archive", &EXAMPLE_ARCHIVE, &mut files);
     files.sort();
     files
 }

@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(stop.code, 2);
         assert_eq!(
             stop.text,
-            "错误：不认识的参数 `--bogus`。\n\n用法：gongkai check [--root 文件夹] [--format text|json] [--today 年-月-日] [--quiet]\n\n查看帮助：gongkai check --help\n"
+            "错误：不认识的参数 `--bogus`。\n\n用法：gongkai check [--root 文件夹] [--out 输出文件夹] [--format text|json] [--today 年-月-日] [--quiet]\n\n查看帮助：gongkai check --help\n"
         );
         let stop = run(&["new"]);
         assert_eq!(

@@ -111,6 +111,7 @@ impl Actions for Commands {
         cmd::check::run(&CheckArgs {
             root: site.to_path_buf(),
             format: Format::Text,
+            out: None,
             quiet: false,
             today: TodayArg::default(),
         });
@@ -123,6 +124,7 @@ impl Actions for Commands {
             base_url: None,
             quiet: false,
             today: TodayArg::default(),
+            sealing: crate::ledger::Sealing::Due,
         });
     }
 

@@ -84,6 +84,7 @@ pub fn build(site: LoadedSite) -> Disclosure {
         notices,
         pages,
         tasks,
+        ledger: Default::default(),
     }
 }
 

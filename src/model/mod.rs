@@ -36,6 +36,10 @@ pub struct Disclosure {
     pub pages: Vec<Page>,
     /// Task lists, by slug.
     pub tasks: Vec<TaskList>,
+    /// The seals and corrections of the published record (set by the pipeline after the
+    /// ledger ran; empty for a model built alone).
+    #[serde(skip)]
+    pub ledger: std::sync::Arc<crate::ledger::Ledger>,
 }
 
 /// One month's disclosure.

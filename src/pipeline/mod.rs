@@ -69,6 +69,8 @@ pub struct RunStats {
     pub assemble: Duration,
     /// Of `load_check`: the rules over the whole site.
     pub rules: Duration,
+    /// The ledger: seals, corrections, rewrites between months (one-shot runs).
+    pub ledger: Duration,
     /// Building the model.
     pub model: Duration,
     /// Rendering.
@@ -172,6 +174,11 @@ impl Pipeline {
     /// The site root.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The ledger of the last successful check (seals made, corrections).
+    pub fn ledger(&self) -> Option<Arc<crate::ledger::Ledger>> {
+        self.checked.as_ref().map(|c| c.disclosure.ledger.clone())
     }
 
     /// What the last run reloaded and how long it took.

@@ -13,6 +13,24 @@ use crate::model::{self, Disclosure};
 use crate::render::{self, OutputFile};
 use crate::scan;
 
+/// The ledger over the registers with the run's options ([`crate::ledger::run`]).
+fn run_ledger(
+    root: &std::path::Path,
+    options: &render::RenderOptions,
+    config: &crate::config::SiteConfig,
+    registers: &[&RegisterFile],
+    findings: &mut Findings,
+) -> crate::ledger::Ledger {
+    let opts = crate::ledger::Options {
+        root,
+        today: options.today,
+        disclosure_day: config.disclosure_day,
+        sealing: options.sealing,
+        previous_out: options.previous_out.as_deref(),
+    };
+    crate::ledger::run(&opts, registers, findings)
+}
+
 impl Pipeline {
     /// Runs every rule over the cached inputs and, when they find no error, builds the
     /// model from them (in the order [`load::load_site`] reads them).
@@ -116,10 +134,19 @@ impl Pipeline {
             self.stats.assemble = assemble_took;
             self.stats.model = model_took;
             findings.extend(rule_findings.items);
+            let ledger = run_ledger(
+                &self.root,
+                &self.options,
+                &config,
+                &register_refs,
+                &mut findings,
+            );
             findings.sort();
             if findings.has_errors() {
                 return Err(findings);
             }
+            let mut disclosure = disclosure;
+            disclosure.ledger = Arc::new(ledger);
             return Ok((disclosure, findings, files_read, rows_read));
         }
         // One run only: the inputs move into the model (a later run reads them again),
@@ -142,13 +169,25 @@ impl Pipeline {
         };
         let rules_start = Instant::now();
         rules::check_site(&site, &mut findings);
-        findings.sort();
         self.stats.rules = rules_start.elapsed();
+        let ledger_start = Instant::now();
+        let register_refs: Vec<&RegisterFile> = site.registers.iter().collect();
+        let ledger = run_ledger(
+            &self.root,
+            &self.options,
+            &site.config,
+            &register_refs,
+            &mut findings,
+        );
+        drop(register_refs);
+        self.stats.ledger = ledger_start.elapsed();
+        findings.sort();
         if findings.has_errors() {
             return Err(findings);
         }
         let model_start = Instant::now();
-        let disclosure = model::build(site);
+        let mut disclosure = model::build(site);
+        disclosure.ledger = Arc::new(ledger);
         self.stats.model = model_start.elapsed();
         Ok((disclosure, findings, files_read, rows_read))
     }

@@ -7,6 +7,7 @@
 //! ([`pages`]), renders the pages in parallel with tera and adds the theme's assets, the
 //! site's `static/` files, the open data, the feed and the sitemap.
 
+pub mod archive;
 pub mod charts;
 pub mod feed;
 pub mod markdown;
@@ -49,6 +50,10 @@ pub struct RenderOptions {
     pub notices_per_page: usize,
     /// The date the tool takes as today ([`crate::today`]).
     pub today: NaiveDate,
+    /// Whether this run seals months ([`crate::ledger::Sealing`]; only `build` does).
+    pub sealing: crate::ledger::Sealing,
+    /// The previous output, whose `archive/` the site's must still contain.
+    pub previous_out: Option<PathBuf>,
 }
 
 impl RenderOptions {
@@ -59,6 +64,8 @@ impl RenderOptions {
             base_url: None,
             notices_per_page: 20,
             today: crate::today::Today::from_env_or_clock().date,
+            sealing: crate::ledger::Sealing::Never,
+            previous_out: None,
         }
     }
 }
@@ -282,7 +289,13 @@ impl<'a> Plan<'a> {
                 (atom, map)
             },
         );
-        for file in data.into_iter().chain(std::iter::once(atom)).chain(map) {
+        let ledger_files = archive::files(site);
+        for file in data
+            .into_iter()
+            .chain(ledger_files)
+            .chain(std::iter::once(atom))
+            .chain(map)
+        {
             let what = format!("自动生成的 {}", file.path);
             if let Some(other) = owners.get(&file.path) {
                 // A `static/` file or a page there: name the generated file first, as

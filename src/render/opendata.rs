@@ -167,24 +167,48 @@ impl<'a> PublishedHazard<'a> {
         }
     }
 
+    /// The published view of a register row alone, the derived fields left at their
+    /// defaults (they depend on the month, not on what the register says).
+    pub fn from_record(record: &'a HazardRecord) -> Self {
+        PublishedHazard {
+            record,
+            overdue: false,
+            overdue_days: 0,
+        }
+    }
+
     /// The CSV cells, in [`FIELDS`] order, before formula neutralisation.
     pub fn cells(&self) -> Vec<String> {
-        let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
-        let mut cells: Vec<String> = schema::published()
-            .map(|c| match c.get(self.record) {
-                Cell::Empty => String::new(),
-                Cell::Text(text) => text.to_string(),
-                Cell::Date(date) => iso_date(date),
-                // Rust prints f64 in the shortest form that reads back exactly, never in
-                // exponent notation: 12.5, 3, 0.05.
-                Cell::Number(number) => number.to_string(),
-                Cell::Yes(yes) => yes_no(yes),
-                Cell::Label(label) => label.to_string(),
-            })
-            .collect();
+        let mut cells = self.register_cells();
         cells.push(yes_no(self.overdue));
         cells.push(self.overdue_days.to_string());
         cells
+    }
+
+    /// The cells of the register's published columns ([`schema::published`]), as the
+    /// site shows them, without the derived ones: what a month's seal freezes.
+    pub fn register_cells(&self) -> Vec<String> {
+        schema::published()
+            .map(|c| cell_text(c.get(self.record)))
+            .collect()
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+/// A published value as open data and the seals write it.
+pub fn cell_text(cell: Cell<'_>) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(text) => text.to_string(),
+        Cell::Date(date) => iso_date(date),
+        // Rust prints f64 in the shortest form that reads back exactly, never in
+        // exponent notation: 12.5, 3, 0.05.
+        Cell::Number(number) => number.to_string(),
+        Cell::Yes(yes) => yes_no(yes),
+        Cell::Label(label) => label.to_string(),
     }
 }
 

@@ -16,6 +16,7 @@
 //! loops: a county has some 25,000 pages and 170,000 list rows, and the shared part of
 //! the context is serialised once per root and section, then cloned.
 
+pub mod corrections;
 mod hazard;
 mod misc;
 mod month;
@@ -437,6 +438,7 @@ pub fn all<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     jobs.extend(hazard::pages(ctx));
     jobs.extend(notice::pages(ctx));
     jobs.extend(misc::pages(ctx));
+    jobs.extend(corrections::pages(ctx));
     jobs
 }
 

@@ -7,6 +7,7 @@
 //! `out` exactly as it was.
 
 mod guard;
+pub mod lock;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;

@@ -105,6 +105,19 @@ pub fn gongkai(args: &[&str]) -> Output {
         .expect("run gongkai")
 }
 
+/// Runs the `gongkai` binary with `args`, taking `today` as today (`GONGKAI_TODAY`).
+/// A build seals the months due by then into the site folder's `archive/`: tests that
+/// build a checked-in fixture in place pass a day before its first month is due.
+pub fn gongkai_on(today: &str, args: &[&str]) -> Output {
+    Command::cargo_bin("gongkai")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env("GONGKAI_TODAY", today)
+        .args(args)
+        .output()
+        .expect("run gongkai")
+}
+
 /// Runs `gongkai check --root ROOT --format json` and returns (exit code, report).
 pub fn check_json(root: &Path) -> (i32, serde_json::Value) {
     let out = gongkai(&[

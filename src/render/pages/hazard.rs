@@ -124,6 +124,17 @@ fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
     c.insert("as_of", &as_of);
     c.insert("current", &current);
     c.insert("history", &rows);
+    let corrections: Vec<super::corrections::CorrectionView> = ctx
+        .site
+        .ledger
+        .corrections_of(&history.id)
+        .map(|x| super::corrections::CorrectionView::new(x, &root))
+        .collect();
+    c.insert("corrections", &corrections);
+    c.insert(
+        "corrections_href",
+        &urls::href(&root, super::corrections::CORRECTIONS),
+    );
     c
 }
 

@@ -368,6 +368,14 @@ fn month_context(
         .collect();
     let link = |m: &MonthReport| Link::new(m.month.to_chinese(), urls::month_path(m.month), &root);
     c.insert("month", &summary);
+    c.insert(
+        "seal",
+        &ctx.site
+            .ledger
+            .months
+            .get(&report.month)
+            .map(|s| super::corrections::SealView::new(s, &root)),
+    );
     c.insert("prev", &prev.map(link));
     c.insert("next", &next.map(link));
     c.insert("hazards", &hazards);
