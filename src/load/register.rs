@@ -369,6 +369,21 @@ fn read_table(
     }
 }
 
+/// True for a number in Excel's scientific display (`2.02401E+09`, `1E+15`): what a long
+/// number typed into a General cell turns into when the sheet is saved as CSV.
+fn is_scientific(id: &str) -> bool {
+    let Some((mantissa, exponent)) = id.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && mantissa.bytes().filter(|b| *b == b'.').count() <= 1
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && id.contains('+')
+}
+
 /// File-level findings about the header: two columns for one field, a missing 单位名称
 /// column, no 整改状态 column.
 fn check_layout(
@@ -490,6 +505,19 @@ impl RowReader<'_> {
         let title = self.required(row, Field::Title).map(str::to_string);
         let unit = self.required(row, Field::Unit).map(str::to_string);
         let id = id?;
+        if is_scientific(&id) {
+            self.push(
+                row,
+                Field::Id,
+                Finding::error(
+                    "id-scientific",
+                    format!("编号「{id}」是被 Excel 改写成科学计数法的长数字，原来的编号已经丢失"),
+                ),
+                "Excel 把较长的数字编号显示成 2.02401E+09 这样的形式，另存为 CSV 时只保存了显示的内容。\
+                 请在原工作簿中把编号列设为“文本”格式、重新输入完整编号后再另存为 CSV；\
+                 或者直接把 .xlsx 工作簿放进台账文件夹，工作簿中保存的是完整的数字。",
+            );
+        }
         let status = match self.cell(row, Field::Status).and_then(text_value) {
             None => {
                 if self.layout.index(Field::Status).is_some() {

@@ -285,3 +285,16 @@ fn two_row_header_template_rows_and_repeated_header() {
         ("NZ-2", 6)
     );
 }
+
+#[test]
+fn ids_in_scientific_notation_are_refused_with_the_fix() {
+    let text = format!("{HEADER}\n2.02401E+09,a,b,,,,,,,未整改,\nNZ-1E+5,c,d,,,,,,,未整改,\n");
+    let (file, findings) = read(&text);
+    let errors: Vec<_> = findings.iter().filter(|f| f.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{findings:?}");
+    assert_eq!((errors[0].code, errors[0].row), ("id-scientific", Some(2)));
+    assert!(errors[0].help.as_deref().unwrap().contains("文本"));
+    assert!(is_scientific("1E+15") && is_scientific("2.02401e+09"));
+    assert!(!is_scientific("NZ-1E+5") && !is_scientific("2024010001") && !is_scientific("E+5"));
+    assert_eq!(file.unwrap().records.len(), 2);
+}
