@@ -380,6 +380,12 @@ fn a_covered_correction_reissues_the_seal_and_is_shown_on_the_site() {
     assert!(month.contains("（更正后第 2 版）"));
     let csv = std::fs::read_to_string(site.path("public/data/corrections.csv")).unwrap();
     assert!(csv.contains("2025-02,JC-004,整改措施,补设静电接地装置,补设静电接地装置并检测,漏填检测要求,2025-03-27,乡安委办 李主任"));
+    let feed = std::fs::read_to_string(site.path("public/feed.xml")).unwrap();
+    assert!(
+        feed.contains("<title>更正：2025年2月隐患 JC-004“整改措施”</title>"),
+        "{feed}"
+    );
+    assert!(feed.contains("由补设静电接地装置更正为补设静电接地装置并检测。更正原因：漏填检测要求"));
     // Stable: the next build seals nothing, warns nothing, and verify passes.
     let again = build(&site, "2025-03-28");
     assert!(again.status.success());
@@ -437,4 +443,33 @@ fn encoding_gbk(text: &str) -> (Vec<u8>, (), ()) {
     let (bytes, _, bad) = encoding_rs::GBK.encode(text);
     assert!(!bad);
     (bytes.into_owned(), (), ())
+}
+
+#[test]
+fn gongkai_seal_seals_a_month_before_its_due_day_once() {
+    let site = TempSite::copy_of("town");
+    // 2025-03-10: January and February are due, March is not.
+    let out = run(&site, &["seal", "2025-03"], "2025-03-10");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(site.path("archive/2025-03.json").is_file());
+    assert!(site.path("public/archive/2025-03.json").is_file());
+    let seal: Value =
+        serde_json::from_slice(&std::fs::read(site.path("archive/2025-03.json")).unwrap()).unwrap();
+    assert_eq!(seal["seal"]["sealed_on"], "2025-03-10");
+    assert_eq!(
+        seal["seal"]["seq"], 3,
+        "after the due months, in month order"
+    );
+    let again = run(&site, &["seal", "2025-03"], "2025-03-11");
+    assert!(again.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "2025-03 已经封存过了（见 archive/），不需要再封存。\n"
+    );
+    let bad = run(&site, &["seal", "2025-13"], "2025-03-11");
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "错误：“2025-13”不是月份。请写成 年-月，例如 gongkai seal 2026-10。\n"
+    );
 }

@@ -933,3 +933,37 @@ fn leak_on_an_unopened_page_is_listed_over_every_page() {
         !get(port, "/").2.contains("id=\"gongkai-overlay\"")
     });
 }
+
+/// The ledger in the preview: a moved deadline is shown over the pages, and saving a
+/// correction that approves it (content/corrections/, watched like the registers)
+/// clears it. The preview never seals.
+#[test]
+fn a_correction_saved_in_the_preview_clears_the_ledger_error() {
+    let run = start();
+    let port = run.preview.port();
+    run.site.edit(
+        "content/registers/2025-03/甲村.csv",
+        "0.6,2025-02-20,",
+        "0.6,2025-04-30,",
+    );
+    wait_for("the moved deadline over the pages", || {
+        get(port, "/").2.contains("整改时限被改动")
+    });
+    run.site.write(
+        "content/corrections/更正.csv",
+        "月份,编号,列,更正原因,更正日期,批准人\n2025-03,JC-004,整改时限,原时限录入错误,2025-03-20,乡安委办 李主任\n",
+    );
+    wait_for("the overlay to go after the correction", || {
+        !get(port, "/").2.contains("gongkai-overlay")
+    });
+    let (status, _, page) = get(port, "/corrections/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<td>2025-02-20</td>\n<td>2025-04-30</td>"),
+        "{page}"
+    );
+    assert!(
+        !run.site.path("archive").exists(),
+        "the preview never seals"
+    );
+}

@@ -45,8 +45,12 @@ impl Input {
                 "notices" => Some(Input::Notices),
                 "pages" => Some(Input::Pages),
                 "tasks" => Some(Input::Tasks),
+                // The ledger reads corrections with the registers: a changed correction
+                // re-checks them (as does a changed seal in archive/).
+                "corrections" => Some(Input::Registers),
                 _ => None,
             },
+            crate::ledger::seal::ARCHIVE_DIR => Some(Input::Registers),
             _ => None,
         }
     }

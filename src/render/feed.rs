@@ -90,6 +90,12 @@ pub fn atom(site: &Disclosure) -> OutputFile {
         .filter(|n| n.is_published())
         .map(|n| notice_entry(n, &at))
         .chain(site.months.iter().map(|m| month_entry(m, &at, &author)))
+        .chain(
+            site.ledger
+                .corrections
+                .iter()
+                .map(|c| correction_entry(c, &at, &author)),
+        )
         .collect();
     // Newest first; ties broken by id so the order never depends on input order.
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
@@ -168,6 +174,61 @@ fn notice_entry(notice: &Notice, at: &Addresses<'_>) -> Entry {
         links: vec![link(at.link(&path), "alternate", Some("text/html"))],
         summary: Some(Text::plain(summary)),
         source: None,
+        ..Entry::default()
+    }
+}
+
+/// A correction of a published month: what changed, from what to what, why, and who
+/// approved it (the public 更正记录 page is its link).
+fn correction_entry(
+    c: &crate::ledger::seal::SealedCorrection,
+    at: &Addresses<'_>,
+    author: &Person,
+) -> Entry {
+    let path = super::pages::corrections::CORRECTIONS;
+    let when = NaiveDate::parse_from_str(&c.date, "%Y-%m-%d")
+        .map(midnight)
+        .unwrap_or_else(|_| midnight(NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date")));
+    let month = crate::hazard::YearMonth::parse(&c.month)
+        .map(|m| m.to_chinese())
+        .unwrap_or_else(|| c.month.clone());
+    let column = if c.column.is_empty() {
+        "整条隐患"
+    } else {
+        &c.column
+    };
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "（空）".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    Entry {
+        title: Text::plain(format!("更正：{month}隐患 {}“{column}”", c.id)),
+        id: format!(
+            "{}#{}",
+            at.id(path),
+            urls::slug(&format!("{}-{}-{}-{}", c.month, c.id, column, c.date))
+        ),
+        updated: when,
+        published: Some(when),
+        authors: vec![author.clone()],
+        categories: vec![Category {
+            term: "更正记录".to_string(),
+            label: Some("更正记录".to_string()),
+            ..Category::default()
+        }],
+        links: vec![link(at.link(path), "alternate", Some("text/html"))],
+        summary: Some(Text::plain(format!(
+            "{month}已公开的隐患 {}“{column}”由{}更正为{}。更正原因：{}；更正日期 {}，批准人 {}。",
+            c.id,
+            shown(&c.old),
+            shown(&c.new),
+            c.reason,
+            c.date,
+            c.approver
+        ))),
         ..Entry::default()
     }
 }

@@ -185,6 +185,8 @@ export function pageTypes(out) {
     ["通知页", notices.length ? `notices/${notices[0]}/index.html` : null],
     ["举报电话页", "hotline/index.html"],
     ["开放数据与数据字典", "data/index.html"],
+    ["更正记录", "corrections/index.html"],
+    ["更正过的隐患页", firstPageContaining(out, "hazards", 'id="corrections-title"')],
     ["任务清单", firstPageContaining(out, "tasks", "<table")],
     ["固定页面", firstPageContaining(out, "pages", "<h1")],
     ["站内搜索", "search/index.html"],
