@@ -19,6 +19,7 @@
 //! double-click on the program opens; [`today`] is the one place that decides which date
 //! the tool takes as today.
 
+pub mod attach;
 pub mod check;
 pub mod cmd;
 pub mod config;

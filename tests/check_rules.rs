@@ -497,6 +497,7 @@ fn notice(slug: &str, disclosure: DisclosureMode, draft: bool) -> Notice {
         draft,
         body: String::new(),
         body_line: 6,
+        attachments: Vec::new(),
     }
 }
 

@@ -128,7 +128,7 @@ fn notices_are_loaded_with_their_findings() {
                 f("2024/附件.docx"),
                 None,
                 Severity::Note,
-                "content-not-read"
+                "attachment-not-linked"
             ),
             (f("errors/乱码.md"), None, e, "content-encoding"),
             (f("errors/日期有误.md"), Some(3), e, "front-matter-bad-date"),

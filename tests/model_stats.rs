@@ -171,6 +171,7 @@ fn notice(slug: &str, date: NaiveDate, disclosure: DisclosureMode, draft: bool) 
         draft,
         body: String::new(),
         body_line: 5,
+        attachments: Vec::new(),
     }
 }
 

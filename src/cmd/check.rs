@@ -1,4 +1,4 @@
-//! `gongkai check`: the build's stages up to the model, every finding printed, exit
+//! `gongkai check`: every stage of the build but writing, every finding printed, exit
 //! non-zero on errors.
 
 use std::io::{self, IsTerminal, Write};
@@ -9,7 +9,7 @@ use std::path::Path;
 use super::{CheckArgs, Format};
 use crate::diag::report::{self, Summary};
 use crate::diag::Findings;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Discard, Pipeline};
 use crate::render::RenderOptions;
 
 /// What `gongkai check` found: every finding, sorted, and the counts of the summary line.
@@ -22,17 +22,15 @@ pub struct Checked {
     pub rows_read: usize,
 }
 
-/// Runs the stages `build` and `serve` run, through the same [`Pipeline`]: the guard
-/// against links and oversize files, loading, every rule, the model. Nothing is
-/// rendered.
-///
-/// To render in memory and scan every page as `build` does, run the pipeline to the
-/// end with a sink that keeps nothing: `pipeline.run_into(&Discard)` in place of
-/// `pipeline.run_model()` ([`crate::pipeline::Discard`]).
+/// Runs every stage `build` runs, through the same [`Pipeline`]: the guard against
+/// links and oversize files, loading, every rule, the model, rendering in memory and
+/// the publication scan of every file (personal data, unsafe HTML), into a sink that
+/// keeps nothing ([`Discard`]). So "可以发布" is said exactly when `build` would
+/// publish; only writing is left out.
 pub fn check_site(root: &Path, options: RenderOptions) -> Checked {
     let mut pipeline = Pipeline::once(root, options);
-    let findings = match pipeline.run_model() {
-        Ok(modelled) => modelled.findings,
+    let findings = match pipeline.run_into(&Discard) {
+        Ok(streamed) => streamed.findings,
         Err(findings) => findings,
     };
     let (files_read, rows_read) = pipeline.counts();

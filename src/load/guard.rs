@@ -39,6 +39,8 @@ pub const MAX_COLUMNS: usize = 2_000;
 pub const MAX_MARKDOWN_BYTES: u64 = 4 * 1024 * 1024;
 /// The deepest nesting of `>` quotes or list indentation in one Markdown line.
 pub const MAX_NESTING: usize = 100;
+/// Largest notice attachment (photo, PDF, Office document, archive) in bytes.
+pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
 
 /// The content folder, relative to the site root.
 const CONTENT_DIR: &str = "content";
@@ -239,6 +241,12 @@ pub fn check_file(path: &Path, rel: &Path) -> Option<Finding> {
                 _ => None,
             }
         }
+        _ if crate::attach::is_attachment(path) && size > MAX_ATTACHMENT_BYTES => Some(too_large(
+            rel,
+            size,
+            MAX_ATTACHMENT_BYTES,
+            "附件太大，读者用手机也难以打开：照片请缩小后再放入，文件请压缩或拆分。",
+        )),
         _ => None,
     }
 }

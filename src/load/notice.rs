@@ -93,6 +93,9 @@ pub struct Notice {
     pub body: String,
     /// The line of the file where the body starts (for findings).
     pub body_line: usize,
+    /// The files it links that are published with it (`crate::attach`).
+    #[serde(skip)]
+    pub attachments: Vec<crate::attach::Attachment>,
 }
 
 impl Notice {
@@ -128,7 +131,15 @@ pub fn load_notices(
     findings: &mut Findings,
 ) -> (Vec<Notice>, usize) {
     let dir = root.join(NOTICES_DIR);
-    let paths = files::content_files(root, &dir, &["md", "markdown"], &[], true, findings);
+    let attachments = crate::attach::extensions();
+    let paths = files::content_files(
+        root,
+        &dir,
+        &["md", "markdown"],
+        &attachments,
+        true,
+        findings,
+    );
     let mut notices = Vec::new();
     let mut slugs = HashMap::new();
     for path in &paths {
@@ -136,12 +147,14 @@ pub fn load_notices(
         let Some(text) = files::read_text(root, path, findings) else {
             continue;
         };
-        if let Some(notice) = parse_notice(&text, &rel, &config.issuer, findings) {
+        if let Some(mut notice) = parse_notice(&text, &rel, &config.issuer, findings) {
             if claim_slug(&mut slugs, &notice.slug, &rel, findings) {
+                attach_files(root, &mut notice, findings);
                 notices.push(notice);
             }
         }
     }
+    note_unlinked(root, &notices, findings);
     (notices, paths.len())
 }
 
@@ -184,7 +197,15 @@ pub fn load_notices_cached(
 ) -> (Vec<Notice>, usize) {
     use rayon::prelude::*;
     let dir = root.join(NOTICES_DIR);
-    let paths = files::content_files(root, &dir, &["md", "markdown"], &[], true, findings);
+    let attachments = crate::attach::extensions();
+    let paths = files::content_files(
+        root,
+        &dir,
+        &["md", "markdown"],
+        &attachments,
+        true,
+        findings,
+    );
     let old = std::mem::take(&mut cache.by_path);
     let old_files = old.len();
     // Per file: its path, what reading it reported, and its parse with whether it is
@@ -233,12 +254,68 @@ pub fn load_notices_cached(
         findings.extend(cached.findings.iter().cloned());
         if let Some(notice) = &cached.notice {
             if claim_slug(&mut slugs, &notice.slug, &rel, findings) {
-                notices.push(notice.clone());
+                // The files beside a notice are looked at every time: they change
+                // without the notice's text changing.
+                let mut notice = notice.clone();
+                attach_files(root, &mut notice, findings);
+                notices.push(notice);
             }
         }
         cache.by_path.insert(rel, cached);
     }
+    note_unlinked(root, &notices, findings);
     (notices, paths.len())
+}
+
+/// Resolves the files a published notice links (drafts and notices not published are
+/// not looked at: nothing of theirs is published).
+fn attach_files(root: &Path, notice: &mut Notice, findings: &mut Findings) {
+    if !notice.is_published() {
+        return;
+    }
+    notice.attachments = crate::attach::resolve(
+        root,
+        &notice.path,
+        &notice.slug,
+        &notice.body,
+        notice.body_line,
+        findings,
+    );
+    findings.extend(crate::attach::unscannable_note(
+        &notice.path,
+        &notice.attachments,
+        root,
+    ));
+}
+
+/// A photo or document among the notices that no published notice links is not
+/// published: say so, so nobody thinks it is on the site.
+fn note_unlinked(root: &Path, notices: &[Notice], findings: &mut Findings) {
+    let dir = root.join(NOTICES_DIR);
+    let linked: std::collections::HashSet<&Path> = notices
+        .iter()
+        .flat_map(|n| n.attachments.iter().map(|a| a.source.as_path()))
+        .collect();
+    // The other files of the folder were reported by the notices' own walk.
+    let mut ignored = Findings::default();
+    let files = files::content_files(
+        root,
+        &dir,
+        &crate::attach::extensions(),
+        &["md", "markdown"],
+        true,
+        &mut ignored,
+    );
+    for file in files {
+        let rel = relative_path(root, &file);
+        if !linked.contains(rel.as_path()) {
+            findings.push(
+                Finding::note("attachment-not-linked", "没有已公开的通知链接这个文件，不会发布")
+                    .in_file(rel)
+                    .with_help("要随通知发布，请在通知正文中链接它，例如 [附件名称](fj/文件名.pdf)；照片写作 ![说明](fj/照片.jpg)。"),
+            );
+        }
+    }
 }
 
 /// Loads every standing page in `content/pages/` (that folder only). Returns the pages
@@ -298,6 +375,7 @@ pub fn parse_notice(
         disclosure: disclosure?,
         draft: draft?,
         body: r.doc.body,
+        attachments: Vec::new(),
         body_line: r.doc.body_line,
     })
 }

@@ -327,6 +327,7 @@ pub(crate) mod test_site {
             draft,
             body: "正文".to_string(),
             body_line: 5,
+            attachments: Vec::new(),
         }
     }
 

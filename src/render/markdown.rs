@@ -13,11 +13,66 @@ use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 /// Renders Markdown to sanitised HTML. Headings are moved one level down (`#` → `<h2>`)
 /// because the page template already has the one `<h1>`: the notice title.
 pub fn to_html(markdown: &str) -> String {
+    to_html_linked(markdown, |_| None)
+}
+
+/// [`to_html`] for a page at `page_path` whose links to the site's own files must work
+/// under any sub-path and from disk: a link to one of `attachments` goes to where it is
+/// published, and any other site-absolute link (`/fujian/x.pdf`) becomes relative.
+pub fn to_html_for_page(
+    markdown: &str,
+    page_path: &str,
+    attachments: &[crate::attach::Attachment],
+) -> String {
+    let root = super::urls::root_of(page_path);
+    to_html_linked(markdown, |dest| {
+        crate::attach::rewrite(attachments, page_path, dest).or_else(|| {
+            let in_site = dest
+                .strip_prefix('/')
+                .filter(|rest| !rest.starts_with('/'))?;
+            Some(format!("{root}{in_site}"))
+        })
+    })
+}
+
+/// [`to_html`] with each link and image URL passed through `rewrite` (`None` keeps it).
+fn to_html_linked(markdown: &str, rewrite: impl Fn(&str) -> Option<String>) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_GFM;
+    fn relink<'a>(
+        rewrite: &impl Fn(&str) -> Option<String>,
+        url: pulldown_cmark::CowStr<'a>,
+    ) -> pulldown_cmark::CowStr<'a> {
+        match rewrite(&url) {
+            Some(new) => new.into(),
+            None => url,
+        }
+    }
     let parser = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: relink(&rewrite, dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: relink(&rewrite, dest_url),
+            title,
+            id,
+        }),
         Event::Start(Tag::Heading {
             level,
             id,

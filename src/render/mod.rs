@@ -95,6 +95,13 @@ pub enum RenderError {
     /// The search index could not be built.
     #[error("无法生成站内搜索索引：{detail}。网站未生成；请把这条信息发给技术支持。")]
     Search { detail: String },
+    /// A photo linked by a notice is not the image its name says.
+    #[error("通知 {notice} 链接的图片 {path} 无法读取（{detail}），不能去除其中的拍摄位置等信息。请用看图软件另存为 JPG 或 PNG 后再链接。", notice = .notice.display(), path = .path.display())]
+    Photo {
+        notice: PathBuf,
+        path: PathBuf,
+        detail: String,
+    },
     /// Two things would be written to the same output file.
     #[error("{first} 与 {second} 会生成同一个文件 {path}，后者会覆盖前者。请修改其中一个的名称或编号（网址中“/”、空格、标点都会变成“-”），或删除 static/ 中的同名文件。")]
     PathClash {
@@ -189,6 +196,7 @@ pub fn plan_lazily<'a>(
         statics.push(output);
     }
     add_site_statics(&mut statics, &mut owners, opts)?;
+    add_attachments(site, &mut statics, &mut owners, opts)?;
     let by_path = jobs
         .iter()
         .enumerate()
@@ -456,6 +464,54 @@ fn add_site_statics(
             bytes: file.bytes,
             source,
         });
+    }
+    Ok(())
+}
+
+/// The files published notices link beside them (`crate::attach`), photos without
+/// their metadata. Files of `static/` are already there.
+fn add_attachments(
+    site: &Disclosure,
+    files: &mut Vec<OutputFile>,
+    owners: &mut BTreeMap<String, String>,
+    opts: &RenderOptions,
+) -> Result<(), RenderError> {
+    for notice in site.notices.iter().filter(|n| n.is_published()) {
+        for attachment in notice.attachments.iter().filter(|a| !a.in_static) {
+            claim(
+                owners,
+                &attachment.output,
+                &attachment.source.to_string_lossy(),
+            )?;
+            let full = opts.site_root.join(&attachment.source);
+            let bytes = std::fs::read(&full).map_err(|err| RenderError::Io {
+                path: full.clone(),
+                detail: err.to_string(),
+            })?;
+            let (bytes, source) = if attachment.is_image() {
+                let ext = attachment
+                    .source
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let stripped = crate::attach::metadata::strip(&ext, &bytes).map_err(|detail| {
+                    RenderError::Photo {
+                        notice: notice.path.clone(),
+                        path: attachment.source.clone(),
+                        detail,
+                    }
+                })?;
+                // Not the source's bytes any more: nothing may link the source file.
+                (stripped, None)
+            } else {
+                (bytes, Some(attachment.source.clone()))
+            };
+            files.push(OutputFile {
+                path: attachment.output.clone(),
+                bytes,
+                source,
+            });
+        }
     }
     Ok(())
 }

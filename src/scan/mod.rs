@@ -245,6 +245,9 @@ impl Scanner {
 
     /// [`Scanner::check_file`], the active-content check only when `active`.
     fn check(&self, file: &OutputFile, active: bool) -> FileCheck {
+        if crate::attach::text::is_scanned(&file.path) {
+            return self.check_document(file);
+        }
         let binary = is_binary(&file.path, &file.bytes);
         let page = active && html::is_page(&file.path);
         let markup = !binary && html::is_markup(&file.path);
@@ -301,6 +304,35 @@ impl Scanner {
         FileCheck {
             leaks,
             active: if page { safety.finding(file) } else { None },
+        }
+    }
+
+    /// A PDF, Word or Excel attachment: its text is scanned as a page's is. One that
+    /// cannot be read is refused (what it says cannot be vouched for); one without
+    /// text (a scan) was listed in a note when the notice was loaded.
+    fn check_document(&self, file: &OutputFile) -> FileCheck {
+        match crate::attach::text::extract(std::path::Path::new(&file.path), &file.bytes) {
+            Ok(text) => FileCheck {
+                leaks: self.scan_text(&file.path, text.as_bytes()),
+                active: None,
+            },
+            Err(why) => {
+                let mut finding = Finding::error(
+                    "attachment-unreadable",
+                    format!(
+                        "附件 {} 无法读取其中的文字（{why}），不能确认其中没有个人信息",
+                        file.path
+                    ),
+                )
+                .with_help("请用 WPS 或 Office 打开后重新另存，或改用 PDF（文字版）。");
+                if let Some(source) = &file.source {
+                    finding = finding.in_file(source.clone());
+                }
+                FileCheck {
+                    leaks: Vec::new(),
+                    active: Some(finding),
+                }
+            }
         }
     }
 

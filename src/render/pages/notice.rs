@@ -179,7 +179,10 @@ fn notice_pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
                         category_path,
                     };
                     c.insert("meta", &meta);
-                    c.insert("body", &markdown::to_html(&notice.body));
+                    c.insert(
+                        "body",
+                        &markdown::to_html_for_page(&notice.body, &page_path, &notice.attachments),
+                    );
                     c
                 },
             );
@@ -198,7 +201,7 @@ fn standing_pages(ctx: &SiteContext) -> Vec<PageJob<'static>> {
             let path = urls::page_path(&page.slug);
             let mut c = ctx.context(&path, &page.title, Section::Other, Vec::new());
             c.insert("date", &DateView::opt(page.date));
-            c.insert("body", &markdown::to_html(&page.body));
+            c.insert("body", &markdown::to_html_for_page(&page.body, &path, &[]));
             let mut job = ctx.job(
                 path,
                 "page.html",
