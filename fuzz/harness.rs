@@ -22,6 +22,36 @@ fn config() -> SiteConfig {
     .expect("fixed config parses")
 }
 
+/// The workbook reader: any bytes as an `.xlsx` register of May 2024, through the zip
+/// inspection, calamine's cell reader and the register rows. Every refusal is one
+/// error; rows read carry their sheet and origin.
+pub fn workbook(data: &[u8]) {
+    let config = config();
+    let month = YearMonth::new(2024, 5).expect("valid month");
+    let rel = PathBuf::from("content/registers/2024-05/fuzz.xlsx");
+    let (file, findings) =
+        gongkai::load::register::read_register(data.to_vec(), rel, month, &config);
+    for finding in &findings {
+        assert!(!finding.message.is_empty());
+    }
+    match file {
+        Some(file) => {
+            for record in &file.records {
+                assert!(record.origin.row >= 1);
+                assert!(
+                    record.origin.sheet.is_some(),
+                    "a workbook row without its sheet"
+                );
+                assert!(!record.id.trim().is_empty(), "a record without id was read");
+            }
+        }
+        None => assert!(
+            findings.iter().any(|f| f.is_error()),
+            "nothing read, nothing said"
+        ),
+    }
+}
+
 /// The register reader: any bytes, as a file of May 2024. Rows read must carry their
 /// origin, and their private values never appear in the published fields.
 pub fn register(data: &[u8]) {

@@ -234,6 +234,9 @@ impl FivePart {
 pub struct RowOrigin {
     pub file: PathBuf,
     pub row: usize,
+    /// The worksheet, when the file is a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// One row of a month's hazard register, every value parsed and normalised.
@@ -349,6 +352,7 @@ impl HazardRecord {
             origin: RowOrigin {
                 file: PathBuf::from("a.csv"),
                 row: 3,
+                sheet: None,
             },
             withheld: Vec::new(),
             withheld_columns: Vec::new(),

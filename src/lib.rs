@@ -35,6 +35,7 @@ pub mod render;
 pub mod scan;
 pub mod schema;
 pub mod serve;
+pub mod template;
 pub mod today;
 pub mod urls;
 pub mod write;

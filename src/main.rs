@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Template(args) => cmd::template::run(args),
         Command::Seal(args) => cmd::seal::run(args),
         Command::Verify(args) => cmd::verify::run(args),
     }

@@ -214,6 +214,11 @@ pub fn data_json_path(ym: YearMonth) -> String {
     format!("data/{ym}.json")
 }
 
+/// `data/2024-05.xlsx`
+pub fn data_xlsx_path(ym: YearMonth) -> String {
+    format!("data/{ym}.xlsx")
+}
+
 /// `assets/<name>` for a theme static file (`name` relative to the theme's `static/`).
 pub fn asset_path(name: &str) -> String {
     format!("{ASSETS_DIR}/{name}")

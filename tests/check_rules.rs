@@ -36,6 +36,7 @@ fn rec(id: &str) -> HazardRecord {
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
+            sheet: None,
         },
         ..HazardRecord::sample(id, Status::InProgress)
     }
@@ -68,6 +69,7 @@ fn file(month: YearMonth, name: &str, records: Vec<HazardRecord>) -> RegisterFil
             r.origin = RowOrigin {
                 file: path.clone(),
                 row: i + 3,
+                sheet: None,
             };
             r
         })

@@ -33,6 +33,11 @@ fn register_corpus() {
 }
 
 #[test]
+fn workbook_corpus() {
+    replay("workbook", harness::workbook);
+}
+
+#[test]
 fn frontmatter_corpus() {
     replay("frontmatter", harness::frontmatter);
 }

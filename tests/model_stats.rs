@@ -40,6 +40,7 @@ fn rec(id: &str) -> R {
         origin: RowOrigin {
             file: PathBuf::new(),
             row: 0,
+            sheet: None,
         },
         ..HazardRecord::sample(id, Status::NotStarted)
     })
@@ -102,6 +103,7 @@ fn file(month: YearMonth, name: &str, rows: Vec<R>) -> RegisterFile {
             r.origin = RowOrigin {
                 file: path.clone(),
                 row: i + 3,
+                sheet: None,
             };
             r
         })

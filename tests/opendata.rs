@@ -321,10 +321,16 @@ fn no_withheld_value_anywhere() {
         fx.withheld
     );
     assert!(fx.withheld.iter().any(|v| v.contains("13912345678")));
-    let expected_files = fx.disclosure.months.len() * 2 + 1;
+    // CSV, workbook and JSON per month, and the dictionary.
+    let expected_files = fx.disclosure.months.len() * 3 + 1;
     assert_eq!(fx.files.len(), expected_files);
     for (path, bytes) in &fx.files {
-        let text = String::from_utf8_lossy(bytes);
+        let text = if path.ends_with(".xlsx") {
+            workbook_text(bytes)
+        } else {
+            String::from_utf8_lossy(bytes).into_owned()
+        };
+        assert!(!text.is_empty(), "{path} is empty");
         for value in &fx.withheld {
             assert!(
                 !text.contains(value.as_str()),
@@ -333,6 +339,18 @@ fn no_withheld_value_anywhere() {
         }
         assert!(!text.contains("举报人"), "{path} names a private column");
     }
+}
+
+/// Every part of a workbook, inflated, one after the other.
+fn workbook_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut text = String::new();
+    for i in 0..zip.len() {
+        zip.by_index(i).unwrap().read_to_string(&mut text).unwrap();
+    }
+    assert!(text.contains("<worksheet"), "a worksheet");
+    text
 }
 
 #[test]

@@ -6,6 +6,7 @@ pub mod check;
 pub mod new;
 pub mod seal;
 pub mod serve;
+pub mod template;
 pub mod verify;
 pub mod zh;
 
@@ -33,6 +34,8 @@ pub enum Command {
     New(NewArgs),
     /// 本地预览：生成网站并在本机打开，内容改动后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 生成可直接填写的模板，例如：gongkai template registers 台账.xlsx
+    Template(TemplateArgs),
     /// 提前封存某月已公开的台账（不等到公开截止日），并生成网站
     Seal(SealArgs),
     /// 核对一份已生成的网站（例如从网上下载的副本）：封存文件、封存链、各月份页的指纹
@@ -147,6 +150,25 @@ pub struct NewArgs {
     /// 新网站文件夹（不能已存在且非空）
     #[arg(value_name = "新文件夹")]
     pub dir: PathBuf,
+}
+
+/// `gongkai template`
+#[derive(Debug, Args)]
+#[command(override_usage = "gongkai template registers 文件.xlsx")]
+pub struct TemplateArgs {
+    /// 模板种类：registers（隐患台账工作簿）
+    #[arg(value_enum, value_name = "种类")]
+    pub kind: TemplateKind,
+    /// 要写入的文件（.xlsx，不能已存在）
+    #[arg(value_name = "文件")]
+    pub file: PathBuf,
+}
+
+/// What `gongkai template` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateKind {
+    /// 隐患台账工作簿
+    Registers,
 }
 
 /// `gongkai serve`

@@ -110,8 +110,18 @@ fn write_files(dir: &Path) -> io::Result<usize> {
         std::fs::write(&path, bytes)
             .map_err(|e| io::Error::new(e.kind(), format!("无法写入 {}：{e}", path.display())))?;
     }
-    Ok(files.len())
+    // The register template, beside site.toml (outside content/, so it is not read
+    // as a month's register).
+    let template = crate::template::register_template()
+        .map_err(|e| io::Error::other(format!("无法生成台账模板：{e}")))?;
+    let path = dir.join(TEMPLATE_FILE);
+    std::fs::write(&path, template)
+        .map_err(|e| io::Error::new(e.kind(), format!("无法写入 {}：{e}", path.display())))?;
+    Ok(files.len() + 1)
 }
+
+/// The register template `gongkai new` puts in a new site folder.
+pub const TEMPLATE_FILE: &str = "台账模板.xlsx";
 
 /// Runs `gongkai new`.
 pub fn run(args: &NewArgs) -> ExitCode {
@@ -121,7 +131,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
             let d = dir.display();
             println!("已新建网站文件夹 {d}（示例文件 {count} 个）。接下来：");
             println!("  1. 用记事本打开 {d}/site.toml，把网站名称、发布机构、网址和举报电话改成本单位的。");
-            println!("  2. 把每月的隐患台账（Excel 或 WPS 中“另存为 CSV”）放进 {d}/content/registers/年-月/，例如 content/registers/2024-05/东庄村.csv；示例台账可参照其表头修改，不用的请删除。");
+            println!("  2. 把每月的隐患台账（Excel/WPS 工作簿 .xlsx 或 CSV）放进 {d}/content/registers/年-月/，例如 content/registers/2024-05/东庄村.xlsx；可以从 {d}/{TEMPLATE_FILE} 开始填写，示例台账不用的请删除。");
             println!("  3. 通知公告放在 {d}/content/notices/，每篇一个 .md 文件，开头写标题、日期、公开属性等，可参照示例。");
             println!("  4. 运行 gongkai check --root {d} 检查；没有错误后运行 gongkai build --root {d}，把生成的 {d}/public/ 文件夹整个上传到网站。");
             ExitCode::SUCCESS
@@ -150,8 +160,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let fresh = tmp.path().join("新网站");
         let count = create_site(&fresh).unwrap();
-        assert_eq!(count, example_files().len());
+        assert_eq!(count, example_files().len() + 1);
         assert!(fresh.join(CONFIG_FILE).is_file());
+        let template = std::fs::read(fresh.join(TEMPLATE_FILE)).unwrap();
+        assert_eq!(template, crate::template::register_template().unwrap());
 
         let empty = tmp.path().join("empty");
         std::fs::create_dir(&empty).unwrap();

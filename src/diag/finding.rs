@@ -53,6 +53,10 @@ pub struct Finding {
     pub row: Option<usize>,
     /// The column header as written in the file.
     pub column: Option<String>,
+    /// In a workbook: the sheet and cell as Excel names it, `东堡村!F12` (or the sheet
+    /// alone, `东堡村`, for a finding about a whole sheet or row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// The offending value, as written.
     pub value: Option<String>,
     /// What is wrong, in Chinese.
@@ -74,6 +78,7 @@ impl Finding {
             file: None,
             row: None,
             column: None,
+            cell: None,
             value: None,
             message: message.into(),
             help: None,
@@ -111,6 +116,12 @@ impl Finding {
     /// Sets the column header.
     pub fn in_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
+        self
+    }
+
+    /// Sets the workbook sheet and cell (`东堡村!F12`).
+    pub fn at_cell(mut self, cell: impl Into<String>) -> Self {
+        self.cell = Some(cell.into());
         self
     }
 

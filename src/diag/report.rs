@@ -270,6 +270,9 @@ fn heading(finding: &Finding) -> String {
         heading.push(' ');
         heading.push_str(&file.to_string_lossy());
     }
+    if let Some(cell) = &finding.cell {
+        heading.push_str(&format!(" {cell}"));
+    }
     if let Some(row) = finding.row {
         heading.push_str(&format!(" 第 {row} 行"));
     }

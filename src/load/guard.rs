@@ -5,6 +5,8 @@
 //! - a register or task list: at most [`MAX_TABLE_BYTES`], [`MAX_TABLE_ROWS`] lines,
 //!   [`MAX_LINE_BYTES`] per line and [`MAX_COLUMNS`] columns; all registers of the site
 //!   together at most [`MAX_SITE_REGISTER_BYTES`];
+//! - a register workbook: at most [`MAX_TABLE_BYTES`] on disk; inside it, the limits
+//!   of [`crate::load::workbook`] (parts inflated, rows, columns, cells);
 //! - a notice or page: at most [`MAX_MARKDOWN_BYTES`] and [`MAX_NESTING`] levels of
 //!   nested quotes or lists.
 //!
@@ -212,6 +214,14 @@ pub fn check_file(path: &Path, rel: &Path) -> Option<Finding> {
                 Err(_) => None, // unreadable: the loader says so with its own message
             }
         }
+        // Workbooks: the file's size here; the zip inside (parts, inflated sizes, rows,
+        // columns, cells) is bounded by `load::workbook` while it reads.
+        "xlsx" | "xlsm" | "xls" | "et" if size > MAX_TABLE_BYTES => Some(too_large(
+            rel,
+            size,
+            MAX_TABLE_BYTES,
+            "请按村（社区）或按月份拆分成几个工作簿；也请检查是否插入了大图片。",
+        )),
         "md" | "markdown" => {
             if size > MAX_MARKDOWN_BYTES {
                 return Some(too_large(rel, size, MAX_MARKDOWN_BYTES, "通知正文不应这么长：请检查是否误粘贴了图片或其他文件的内容；附件请放到 static/ 文件夹中并在正文中链接。"));

@@ -14,6 +14,7 @@ pub mod table;
 pub mod tasks;
 pub mod text;
 pub mod values;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

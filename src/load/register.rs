@@ -19,10 +19,12 @@ use crate::schema::{Kind, Stored, COLUMNS};
 use super::table::{cell_span, Row, Table};
 use super::text::{decode, DecodeError};
 use super::values::{self, normalize, text_value};
-use super::RegisterFile;
+use super::{workbook, RegisterFile};
 use crate::diag::relative_path;
 
 mod columns;
+mod footer;
+mod sheets;
 
 use columns::Field;
 
@@ -150,30 +152,32 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with("~$")
 }
 
-/// True for a `.csv`/`.tsv`/`.txt` file. An Excel workbook is an error; any other file
-/// (a scanned PDF kept next to the CSV, a README) is left alone.
+/// True for a register file: `.csv`/`.tsv`/`.txt` or an `.xlsx` workbook. A workbook
+/// that is not read (`.xlsm`, `.xls`, `.et`) is an error, since skipping it would hide
+/// hazards; any other file (a scanned PDF kept next to the register, a README) is left
+/// alone.
 fn check_extension(path: &Path, rel: &Path, findings: &mut Findings) -> bool {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "csv" | "tsv" | "txt" => true,
-        "xlsx" | "xls" | "xlsm" | "et" => {
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        return true;
+    }
+    match workbook::Kind::of(&ext).map(workbook::Kind::refusal) {
+        Some(None) => true,
+        Some(Some(refusal)) => {
             findings.push(
-                Finding::error(
-                    "register-excel",
-                    "暂不支持 Excel 文件，请在 Excel/WPS 中另存为 CSV（逗号分隔）",
-                )
-                .in_file(rel)
-                .with_help(
-                    "在 Excel/WPS 中打开此文件，选择“文件 → 另存为”，文件类型选“CSV（逗号分隔）(*.csv)”，\
-                     保存到同一文件夹后删除原 Excel 文件。跳过它会漏报隐患，所以在此之前不会发布。",
-                ),
+                Finding::error(refusal.code, refusal.message)
+                    .in_file(rel)
+                    .with_help(format!(
+                        "{}跳过它会漏报隐患，所以在此之前不会发布。",
+                        refusal.help
+                    )),
             );
             false
         }
-        _ => false,
+        None => false,
     }
 }
 
@@ -197,13 +201,17 @@ fn month_from_name(name: &str, rel: &Path, findings: &mut Findings) -> Option<Ye
 }
 
 /// Reads one register file from its bytes. Never panics; every problem is a finding.
-/// Returns no file when it cannot be read at all (undecodable, no header).
+/// Returns no file when it cannot be read at all (undecodable, no header). A workbook
+/// (by its extension) is read sheet by sheet in [`sheets`].
 pub fn read_register(
     bytes: Vec<u8>,
     rel: PathBuf,
     month: YearMonth,
     config: &SiteConfig,
 ) -> (Option<RegisterFile>, Vec<Finding>) {
+    if let Some(kind) = workbook_kind(&rel) {
+        return sheets::read_workbook_register(&bytes, rel, month, kind, config);
+    }
     let mut findings = Vec::new();
     let decoded = match decode(bytes) {
         Ok(d) => d,
@@ -226,6 +234,60 @@ pub fn read_register(
         findings.push(no_header(&table, text, &rel, decoded.encoding));
         return (None, findings);
     };
+    let source = Source {
+        rel: &rel,
+        text,
+        delimiter: table.delimiter,
+        sheet: None,
+    };
+    let read = read_table(&table, header, source, config, &mut findings);
+    let file = RegisterFile {
+        path: rel.clone(),
+        month,
+        encoding: decoded.encoding,
+        header_row: header.number,
+        data_rows: read.data_rows,
+        unpublished_columns: read.unpublished_columns,
+        records: read.records,
+    };
+    (Some(file), findings)
+}
+
+/// The workbook kind of a register path, by its extension.
+fn workbook_kind(rel: &Path) -> Option<workbook::Kind> {
+    let ext = rel.extension()?.to_string_lossy().to_ascii_lowercase();
+    workbook::Kind::of(&ext)
+}
+
+/// Where a table's rows come from, for messages: the file, the text the rows' spans
+/// point into, and for a workbook the sheet.
+#[derive(Debug, Clone, Copy)]
+struct Source<'a> {
+    rel: &'a Path,
+    text: &'a str,
+    delimiter: u8,
+    sheet: Option<&'a str>,
+}
+
+/// What [`read_table`] read from one table.
+struct TableRead {
+    data_rows: usize,
+    unpublished_columns: Vec<String>,
+    records: Vec<Arc<HazardRecord>>,
+    /// Rows left out as footer or totals lines (Excel numbers).
+    skipped: Vec<usize>,
+}
+
+/// Reads the rows under `header` (a row of `table`) into records: a second header row
+/// is joined to the first, template, repeated-header, totals and footer rows are
+/// skipped (the last two with a note).
+fn read_table(
+    table: &Table,
+    header: &Row,
+    source: Source<'_>,
+    config: &SiteConfig,
+    findings: &mut Vec<Finding>,
+) -> TableRead {
     // A second header row under merged group headers is part of the header.
     let mut data = table.data_rows();
     let combined = data
@@ -244,21 +306,34 @@ pub fn read_register(
         }
         None => columns::Layout::new(header, config),
     };
-    check_layout(&layout, header.number, &rel, &mut findings);
+    check_layout(&layout, header.number, source, findings);
     let mut reader = RowReader {
-        text,
-        delimiter: table.delimiter,
-        rel: &rel,
+        source,
         layout: &layout,
-        findings: &mut findings,
+        findings,
     };
     let mut records = Vec::with_capacity(data.len());
     let mut data_rows = 0;
+    let (mut totals, mut footers) = (Vec::new(), Vec::new());
+    let mut in_footer = false;
     for row in data {
-        if layout.has_no_published_value(row)
-            || layout.is_repeated_header(row)
-            || RowReader::is_footer(row)
-        {
+        if layout.is_repeated_header(row) {
+            continue;
+        }
+        // Footer first: a note under the table may sit in an unpublished column (序号).
+        match footer::classify(row, layout.index(Field::Id), in_footer) {
+            Some(footer::Skip::Total) => {
+                totals.push(row.number);
+                continue;
+            }
+            Some(footer::Skip::Footer) => {
+                in_footer = true;
+                footers.push(row.number);
+                continue;
+            }
+            None => {}
+        }
+        if layout.has_no_published_value(row) {
             continue;
         }
         data_rows += 1;
@@ -266,16 +341,47 @@ pub fn read_register(
             records.push(Arc::new(record));
         }
     }
-    let file = RegisterFile {
-        path: rel.clone(),
-        month,
-        encoding: decoded.encoding,
-        header_row: header.number,
+    for (rows, code, message) in [
+        (&totals, "register-total-skipped", "是合计/小计行，不是隐患，已跳过"),
+        (
+            &footers,
+            "register-footer-skipped",
+            "是表尾（填表人、审核人、联系电话、填报日期、注、说明等），不是隐患，已跳过；其内容不会公开",
+        ),
+    ] {
+        if let Some(first) = rows.first() {
+            let finding = Finding::note(code, format!("第 {} 行{message}", footer::row_list(rows)))
+                .in_file(source.rel)
+                .at_row(*first);
+            findings.push(match source.sheet {
+                Some(sheet) => finding.at_cell(sheet),
+                None => finding,
+            });
+        }
+    }
+    let mut skipped = totals;
+    skipped.extend(footers);
+    TableRead {
         data_rows,
         unpublished_columns: layout.unpublished(data),
         records,
+        skipped,
+    }
+}
+
+/// True for a number in Excel's scientific display (`2.02401E+09`, `1E+15`): what a long
+/// number typed into a General cell turns into when the sheet is saved as CSV.
+fn is_scientific(id: &str) -> bool {
+    let Some((mantissa, exponent)) = id.split_once(['E', 'e']) else {
+        return false;
     };
-    (Some(file), findings)
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && mantissa.bytes().filter(|b| *b == b'.').count() <= 1
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && id.contains('+')
 }
 
 /// File-level findings about the header: two columns for one field, a missing 单位名称
@@ -283,11 +389,16 @@ pub fn read_register(
 fn check_layout(
     layout: &columns::Layout,
     header_row: usize,
-    rel: &Path,
+    source: Source<'_>,
     findings: &mut Vec<Finding>,
 ) {
+    let rel = source.rel;
+    let sheet = |finding: Finding| match source.sheet {
+        Some(sheet) => finding.at_cell(sheet),
+        None => finding,
+    };
     for (field, first, second) in &layout.duplicates {
-        findings.push(
+        findings.push(sheet(
             Finding::error(
                 "register-duplicate-column",
                 format!(
@@ -299,11 +410,11 @@ fn check_layout(
             .at_row(header_row)
             .in_column(second.clone())
             .with_help("请删除或改名其中一列，每个字段只保留一列。"),
-        );
+        ));
     }
     // 编号 and 隐患名称 are part of what makes a header; only 单位名称 can be missing.
     if layout.index(Field::Unit).is_none() {
-        findings.push(
+        findings.push(sheet(
             Finding::error("register-missing-column", "表头中没有必填列「单位名称」")
                 .in_file(rel)
                 .at_row(header_row)
@@ -311,10 +422,10 @@ fn check_layout(
                     "请在表头加上「单位名称」列（也可写作：{}），并为每个隐患填写。",
                     Field::Unit.aliases()[1..].join("、")
                 )),
-        );
+        ));
     }
     if layout.index(Field::Status).is_none() {
-        findings.push(
+        findings.push(sheet(
             Finding::warning(
                 "register-no-status-column",
                 "表头中没有「整改状态」列，本文件的隐患全部按“未整改”处理",
@@ -324,7 +435,7 @@ fn check_layout(
             .with_help(
                 "请加上「整改状态」列，逐行填写：未整改、整改中、已整改 或 已销号，公开的整改进展才准确。",
             ),
-        );
+        ));
     }
 }
 
@@ -380,50 +491,12 @@ fn no_header(table: &Table, text: &str, rel: &Path, encoding: &str) -> Finding {
 
 /// Reads data rows of one file into records, collecting findings.
 struct RowReader<'a> {
-    text: &'a str,
-    delimiter: u8,
-    rel: &'a Path,
+    source: Source<'a>,
     layout: &'a columns::Layout,
     findings: &'a mut Vec<Finding>,
 }
 
-/// What a one-cell line under a table starts with when it is a signature or note
-/// (`填表人：张三`, `注：…`), after NFKC (so `：` is `:`).
-const FOOTER_PREFIXES: &[&str] = &[
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "负责人",
-    "联系人",
-    "填报日期",
-    "填表日期",
-    "制表日期",
-    "填报时间",
-    "注:",
-    "说明",
-    "备注:",
-];
-
-/// What the first cell of a totals row starts with.
-const TOTAL_PREFIXES: &[&str] = &["合计", "小计", "总计"];
-
 impl RowReader<'_> {
-    /// A signature line or note under the table (`填表人：张三  联系电话：…`, one cell
-    /// only), or a totals row (`合计`, `小计`, `总计` first). Such rows are not hazards;
-    /// they are skipped, and never published since they may carry a phone number.
-    fn is_footer(row: &Row) -> bool {
-        let mut cells = row.record.iter().filter(|c| !c.trim().is_empty());
-        let Some(first) = cells.next() else {
-            return false;
-        };
-        let first = normalize(first);
-        if TOTAL_PREFIXES.iter().any(|p| first.starts_with(p)) {
-            return true;
-        }
-        cells.next().is_none() && FOOTER_PREFIXES.iter().any(|p| first.starts_with(p))
-    }
-
     /// One row to a record, or `None` when it has no 编号 (the error is reported).
     fn record(&mut self, row: &Row) -> Option<HazardRecord> {
         let id = self
@@ -432,6 +505,19 @@ impl RowReader<'_> {
         let title = self.required(row, Field::Title).map(str::to_string);
         let unit = self.required(row, Field::Unit).map(str::to_string);
         let id = id?;
+        if is_scientific(&id) {
+            self.push(
+                row,
+                Field::Id,
+                Finding::error(
+                    "id-scientific",
+                    format!("编号「{id}」是被 Excel 改写成科学计数法的长数字，原来的编号已经丢失"),
+                ),
+                "Excel 把较长的数字编号显示成 2.02401E+09 这样的形式，另存为 CSV 时只保存了显示的内容。\
+                 请在原工作簿中把编号列设为“文本”格式、重新输入完整编号后再另存为 CSV；\
+                 或者直接把 .xlsx 工作簿放进台账文件夹，工作簿中保存的是完整的数字。",
+            );
+        }
         let status = match self.cell(row, Field::Status).and_then(text_value) {
             None => {
                 if self.layout.index(Field::Status).is_some() {
@@ -487,8 +573,9 @@ impl RowReader<'_> {
             notes: self.text(row, Field::Notes),
             extra: self.extra(row),
             origin: RowOrigin {
-                file: self.rel.to_path_buf(),
+                file: self.source.rel.to_path_buf(),
                 row: row.number,
+                sheet: self.source.sheet.map(str::to_string),
             },
             withheld: self.layout.withheld(row),
             withheld_columns: self.layout.withheld_headers(row),
@@ -579,12 +666,12 @@ impl RowReader<'_> {
     /// Completes a cell finding with file, row, column, value and snippet.
     fn push(&mut self, row: &Row, field: Field, finding: Finding, help: &str) {
         let index = self.layout.index(field);
-        let raw = row.text(self.text);
+        let raw = row.text(self.source.text);
         let span = index
-            .and_then(|i| cell_span(raw, self.delimiter, i))
+            .and_then(|i| cell_span(raw, self.source.delimiter, i))
             .unwrap_or(raw.len()..raw.len());
         let mut finding = finding
-            .in_file(self.rel)
+            .in_file(self.source.rel)
             .at_row(row.number)
             .in_column(self.layout.header_of(field))
             .with_help(help)
@@ -593,6 +680,12 @@ impl RowReader<'_> {
                 offset: span.start,
                 len: span.end - span.start,
             });
+        if let Some(sheet) = self.source.sheet {
+            finding = finding.at_cell(match index {
+                Some(i) => workbook::cell_address(sheet, row.number, i),
+                None => sheet.to_string(),
+            });
+        }
         if let Some(i) = index {
             let value = row.cell(i).trim();
             if !value.is_empty() {

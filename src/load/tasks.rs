@@ -508,6 +508,7 @@ impl RowReader<'_> {
             origin: RowOrigin {
                 file: self.rel.to_path_buf(),
                 row: row.number,
+                sheet: None,
             },
         })
     }

@@ -118,7 +118,12 @@ impl Stamp {
             // Unreadable entries are left out: the loader reports them, and the stamp
             // changes when they become readable.
             for entry in walker.into_iter().flatten() {
-                if entry.file_type().is_dir() {
+                // Lock files Excel/WPS keep while a register is open (`~$东堡村.xlsx`,
+                // `.~东堡村.xlsx`) and editors' swap files are never read: opening a
+                // workbook does not make the input stale.
+                if entry.file_type().is_dir()
+                    || is_editor_litter(&entry.file_name().to_string_lossy())
+                {
                     continue;
                 }
                 let meta = entry.metadata().ok();
@@ -215,10 +220,20 @@ mod tests {
             "甲村.csv.tmp",
             "4913",
             ".DS_Store",
+            "~$东堡村.xlsx",
+            ".~东堡村.xlsx",
         ] {
             assert!(is_editor_litter(name), "{name}");
         }
-        for name in ["甲村.csv", "通知.md", "site.toml", "4913.csv", "base.html"] {
+        for name in [
+            "甲村.csv",
+            "东堡村.xlsx",
+            "2026-05.xlsx",
+            "通知.md",
+            "site.toml",
+            "4913.csv",
+            "base.html",
+        ] {
             assert!(!is_editor_litter(name), "{name}");
         }
     }
@@ -235,6 +250,9 @@ mod tests {
         backdate(&month.join("a.csv"), 60);
         let old = Stamp::take(dir.path(), Input::Registers);
         assert!(!old.racy);
+        assert!(old.still_valid(&Stamp::take(dir.path(), Input::Registers)));
+        // Excel opening a workbook leaves its lock file: nothing to read again.
+        std::fs::write(month.join("~$b.xlsx"), "lock").unwrap();
         assert!(old.still_valid(&Stamp::take(dir.path(), Input::Registers)));
         std::fs::write(month.join("a.csv"), "xy").unwrap();
         backdate(&month.join("a.csv"), 30);

@@ -218,7 +218,7 @@ fn colour(k: usize, series: &Series) -> &'static str {
 /// Series 0 is solid; the others use a pattern so they differ without colour too. An
 /// alarm series is always cross-hatched.
 fn fill(id: &str, k: usize, series: &Series) -> String {
-    if k % 4 == 0 && !series.alarm {
+    if k.is_multiple_of(4) && !series.alarm {
         colour(k, series).to_string()
     } else {
         format!("url(#{id}-p{k})")

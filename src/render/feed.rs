@@ -306,6 +306,7 @@ pub(crate) mod test_site {
             origin: RowOrigin {
                 file: PathBuf::from("content/registers/2024-05/东庄村.csv"),
                 row: 3,
+                sheet: None,
             },
             withheld: vec!["李四举报人".to_string(), "13912345678".to_string()],
             withheld_columns: vec!["举报人".to_string(), "举报人电话".to_string()],

@@ -1,4 +1,5 @@
-//! Open data: each month's published register as CSV and JSON, and a data dictionary.
+//! Open data: each month's published register as CSV, Excel workbook and JSON, and a
+//! data dictionary.
 //!
 //! The county office imports these into its own systems, and residents open the CSV in
 //! Excel or WPS, so the CSV is UTF-8 *with* a BOM (otherwise Excel on Chinese Windows
@@ -19,6 +20,10 @@ use crate::schema::{self, iso_date, Cell, Kind};
 
 use super::urls;
 use super::OutputFile;
+
+mod xlsx;
+
+pub(crate) use xlsx::width as column_width;
 
 /// Where the data dictionary is written.
 pub const DICTIONARY_PATH: &str = "data/dictionary.json";
@@ -218,8 +223,8 @@ struct DictionaryDocument<'a> {
     fields: &'static [Field],
 }
 
-/// Every open-data file of the site: `data/YYYY-MM.csv` and `data/YYYY-MM.json` per
-/// month, and [`DICTIONARY_PATH`].
+/// Every open-data file of the site: `data/YYYY-MM.csv`, `data/YYYY-MM.xlsx` and
+/// `data/YYYY-MM.json` per month, and [`DICTIONARY_PATH`].
 pub fn render(site: &Disclosure) -> Vec<OutputFile> {
     // A county has twelve months of 10,000 rows: the months are made side by side
     // (in month order, so the output does not depend on the threads).
@@ -236,6 +241,19 @@ pub fn render(site: &Disclosure) -> Vec<OutputFile> {
                 OutputFile {
                     path: urls::data_csv_path(month.month),
                     bytes: month_csv(&hazards),
+                    source: None,
+                },
+                OutputFile {
+                    path: urls::data_xlsx_path(month.month),
+                    // Writing to memory fails only on a sheet name Excel refuses, and
+                    // `2024-05` is not one; an empty file would be caught by tests.
+                    bytes: xlsx::month_xlsx(
+                        &hazards,
+                        &month.month.to_string(),
+                        &site.config.issuer,
+                        month.due,
+                    )
+                    .unwrap_or_default(),
                     source: None,
                 },
                 OutputFile {

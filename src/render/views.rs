@@ -385,6 +385,8 @@ pub struct MonthSummary {
     pub path: String,
     pub csv_path: String,
     pub json_path: String,
+    /// `data/2024-05.xlsx`
+    pub xlsx_path: String,
     /// The day figures are as of.
     pub due: DateView,
     pub total: GroupView,
@@ -403,6 +405,7 @@ impl MonthSummary {
             path: urls::month_path(report.month),
             csv_path: urls::data_csv_path(report.month),
             json_path: urls::data_json_path(report.month),
+            xlsx_path: urls::data_xlsx_path(report.month),
             due: DateView::new(report.due),
             total: GroupView::new(&report.stats.total, None),
             new_count: report.changes.new.len(),

@@ -373,7 +373,7 @@ pub fn luhn(b: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Digits of `s` only (ASCII and full-width, as ASCII), for comparing numbers however

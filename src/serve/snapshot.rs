@@ -289,6 +289,7 @@ pub fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml; charset=utf-8",
         "atom" => "application/atom+xml; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "txt" | "md" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",

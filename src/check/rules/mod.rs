@@ -365,11 +365,18 @@ fn describe(record: &HazardRecord) -> String {
 
 /// `content/registers/2024-05/东庄村.csv 第 7 行`
 fn place(record: &HazardRecord) -> String {
-    format!(
-        "{} 第 {} 行",
-        display_path(&record.origin.file),
-        record.origin.row
-    )
+    match &record.origin.sheet {
+        Some(sheet) => format!(
+            "{} 工作表「{sheet}」第 {} 行",
+            display_path(&record.origin.file),
+            record.origin.row
+        ),
+        None => format!(
+            "{} 第 {} 行",
+            display_path(&record.origin.file),
+            record.origin.row
+        ),
+    }
 }
 
 fn display_path(path: &Path) -> String {
@@ -377,9 +384,13 @@ fn display_path(path: &Path) -> String {
 }
 
 fn at_row(finding: Finding, record: &HazardRecord) -> Finding {
-    finding
+    let finding = finding
         .in_file(record.origin.file.clone())
-        .at_row(record.origin.row)
+        .at_row(record.origin.row);
+    match &record.origin.sheet {
+        Some(sheet) => finding.at_cell(sheet.clone()),
+        None => finding,
+    }
 }
 
 fn has_notes(record: &HazardRecord) -> bool {
@@ -417,6 +428,7 @@ mod tests {
             origin: RowOrigin {
                 file: PathBuf::from(file),
                 row,
+                sheet: None,
             },
             ..crate::hazard::HazardRecord::sample(id, status)
         }

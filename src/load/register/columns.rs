@@ -79,8 +79,16 @@ pub fn is_header(record: &StringRecord) -> bool {
 /// `None` when `next` is an ordinary row.
 pub fn two_row_header(header: &StringRecord, next: &StringRecord) -> Option<StringRecord> {
     let mut named = 0;
-    for cell in next.iter().filter(|c| !c.trim().is_empty()) {
-        // Any cell that is not a column name makes this an ordinary row.
+    for (i, cell) in next
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.trim().is_empty())
+    {
+        // A workbook's header cell merged down over both rows is read into both.
+        if header.get(i) == Some(cell) {
+            continue;
+        }
+        // Any other cell that is not a column name makes this an ordinary row.
         Field::from_header(cell)?;
         named += 1;
     }

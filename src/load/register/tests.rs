@@ -189,9 +189,48 @@ fn footer_lines_are_not_hazards() {
         "{HEADER}\n1,a,b,,,,,,,未整改,\n合计,,,,,,,,3.5,,\n填表人：王五  联系电话：13800000000,,,,\n注：本表每月25日前报送,,\n"
     );
     let (file, findings) = read(&text);
-    assert!(findings.is_empty(), "{findings:?}");
+    let notes: Vec<(&str, Option<usize>, &str)> = findings
+        .iter()
+        .map(|f| (f.code, f.row, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ("register-total-skipped", Some(3), "第 3 行是合计/小计行，不是隐患，已跳过"),
+            (
+                "register-footer-skipped",
+                Some(4),
+                "第 4、5 行是表尾（填表人、审核人、联系电话、填报日期、注、说明等），不是隐患，已跳过；其内容不会公开"
+            ),
+        ]
+    );
+    assert!(findings.iter().all(|f| f.severity == Severity::Note));
     let file = file.unwrap();
     assert_eq!((file.data_rows, file.records.len()), (1, 1));
+}
+
+/// The report: a footer spread over several cells under the table used to fail
+/// with three 必填项没有填写 errors.
+#[test]
+fn footer_over_several_cells_with_a_note_below() {
+    let text = format!(
+        "{HEADER}\n1,a,b,,,,,,,未整改,\n填表人：李四,,审核人：王五,,,联系电话：0311-8888888,,,,,\n说明：1.本表每月25日前报送,,,\n2.隐患等级按标准判定,,,\n"
+    );
+    let (file, findings) = read(&text);
+    assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    let footer = findings
+        .iter()
+        .find(|f| f.code == "register-footer-skipped")
+        .unwrap();
+    assert!(
+        footer.message.starts_with("第 3–5 行是表尾"),
+        "{}",
+        footer.message
+    );
+    let file = file.unwrap();
+    assert_eq!(file.records.len(), 1);
+    let dump = format!("{:?}", file.records);
+    assert!(!dump.contains("0311-8888888") && !dump.contains("李四"));
 }
 
 #[test]
@@ -245,4 +284,17 @@ fn two_row_header_template_rows_and_repeated_header() {
         (file.records[1].id.as_str(), file.records[1].origin.row),
         ("NZ-2", 6)
     );
+}
+
+#[test]
+fn ids_in_scientific_notation_are_refused_with_the_fix() {
+    let text = format!("{HEADER}\n2.02401E+09,a,b,,,,,,,未整改,\nNZ-1E+5,c,d,,,,,,,未整改,\n");
+    let (file, findings) = read(&text);
+    let errors: Vec<_> = findings.iter().filter(|f| f.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{findings:?}");
+    assert_eq!((errors[0].code, errors[0].row), ("id-scientific", Some(2)));
+    assert!(errors[0].help.as_deref().unwrap().contains("文本"));
+    assert!(is_scientific("1E+15") && is_scientific("2.02401e+09"));
+    assert!(!is_scientific("NZ-1E+5") && !is_scientific("2024010001") && !is_scientific("E+5"));
+    assert_eq!(file.unwrap().records.len(), 2);
 }

@@ -195,6 +195,7 @@ mod tests {
             origin: RowOrigin {
                 file: "content/tasks/a.csv".into(),
                 row: 2,
+                sheet: None,
             },
         }
     }
