@@ -20,8 +20,9 @@ use walkdir::WalkDir;
 
 /// The floors, lowest first. A module may import only modules listed before it.
 const FLOORS: &[&str] = &[
-    "diag", "today", "hazard", "urls", "schema", "config", "attach", "load", "check", "ledger",
-    "model", "render", "scan", "write", "pipeline", "serve", "cmd", "desktop",
+    "diag", "today", "hazard", "urls", "schema", "config", "attach", "load", "calendar", "check",
+    "ledger", "model", "render", "scan", "write", "template", "pipeline", "serve", "cmd",
+    "desktop",
 ];
 
 /// Files that are not rooms of a stage: the crate roots and test helpers.

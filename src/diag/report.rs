@@ -261,7 +261,7 @@ fn write_notes(out: &mut dyn Write, findings: &Findings) -> io::Result<()> {
 }
 
 /// How many notes of one kind the human report lists before it only counts them.
-pub const NOTES_PER_KIND: usize = 10;
+pub const NOTES_PER_KIND: usize = 5;
 
 /// `错误 content/registers/2024-05/东庄村.csv 第 7 行「完成日期」列 [status-done-missing]`
 fn heading(finding: &Finding) -> String {

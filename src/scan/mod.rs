@@ -642,7 +642,9 @@ pub fn leak_findings(leaks: &[Leak]) -> Vec<Finding> {
 
 fn leak_finding(kind: LeakKind, value: &str, leaks: &[&Leak]) -> Finding {
     let mut outputs: Vec<&str> = leaks.iter().map(|l| l.output.as_str()).collect();
-    outputs.sort();
+    // Pages first: the page a resident would read is what a clerk needs to see named,
+    // before the month's data files that carry the same cell.
+    outputs.sort_by_key(|o| (!o.ends_with(".html"), *o));
     outputs.dedup();
     let shown_outputs = if outputs.len() > 3 {
         format!("{} 等 {} 个文件", outputs[..3].join("、"), outputs.len())

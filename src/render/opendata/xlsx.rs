@@ -71,12 +71,29 @@ pub fn month_xlsx(
                     }
                 },
                 _ => {
-                    sheet.write_string(row, col, cell)?;
+                    sheet.write_string(row, col, excel_text(cell).as_ref())?;
                 }
             }
         }
     }
     workbook.save_to_buffer()
+}
+
+/// The most characters Excel keeps in one cell.
+const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// A text cell as Excel can hold it: a value longer than Excel's cell limit is cut and
+/// says where the whole text is (the month's CSV and JSON carry it uncut), instead of
+/// failing the whole workbook.
+fn excel_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    const CUT: &str = "…（内容过长，全文见本月 CSV、JSON 数据）";
+    if cell.chars().count() <= EXCEL_CELL_CHARS {
+        return cell.into();
+    }
+    let keep = EXCEL_CELL_CHARS - CUT.chars().count();
+    let mut text: String = cell.chars().take(keep).collect();
+    text.push_str(CUT);
+    text.into()
 }
 
 /// A column width (in characters) fit for a field's values.
@@ -96,6 +113,15 @@ mod tests {
     use std::io::{Cursor, Read};
 
     use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_holds_is_cut_and_says_so() {
+        let long = "液".repeat(40_000);
+        let cut = excel_text(&long);
+        assert_eq!(cut.chars().count(), EXCEL_CELL_CHARS);
+        assert!(cut.ends_with("全文见本月 CSV、JSON 数据）"));
+        assert_eq!(excel_text("短"), "短");
+    }
 
     fn entry(title: &str) -> crate::model::HazardEntry {
         use crate::hazard::{HazardRecord, Status};
