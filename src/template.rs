@@ -114,7 +114,9 @@ pub fn register_template() -> Result<Vec<u8>, XlsxError> {
         }
         notes.write_string_with_format(row, 2, &rule, &wrap)?;
     }
-    workbook.save_to_buffer()
+    workbook
+        .save_to_buffer()
+        .map(crate::render::opendata::same_bytes_on_every_platform)
 }
 
 #[cfg(test)]

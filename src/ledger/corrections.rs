@@ -139,9 +139,18 @@ fn read_table(
         return;
     }
     for row in table.data_rows() {
+        // Keys (month, id, column, date) are matched, so they are read as the registers'
+        // values are (full-width digits and all); the reason and the approver are shown to
+        // the public exactly as the office wrote them (a full-width "，" stays one).
         let cell = |i: usize| {
             index[i]
-                .map(|c| values::normalize(row.cell(c)).trim().to_string())
+                .map(|c| {
+                    if matches!(COLUMNS[i].0, "更正原因" | "批准人") {
+                        row.cell(c).trim().to_string()
+                    } else {
+                        values::normalize(row.cell(c)).trim().to_string()
+                    }
+                })
                 .unwrap_or_default()
         };
         let cells: Vec<String> = (0..COLUMNS.len()).map(cell).collect();

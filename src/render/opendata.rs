@@ -23,6 +23,7 @@ use super::OutputFile;
 
 mod xlsx;
 
+pub(crate) use xlsx::same_bytes_on_every_platform;
 pub(crate) use xlsx::width as column_width;
 
 /// Where the data dictionary is written.

@@ -48,7 +48,8 @@ describe("更正记录", () => {
       "完成日期",
       "2026-08-14",
       "2026-08-12",
-      "录入错误：验收记录显示整改于8月12日完成，台账误填为8月14日",
+      // As sealed in archive/2026-09.v2.json (the reason was read width-normalised then).
+      "录入错误:验收记录显示整改于8月12日完成,台账误填为8月14日",
       "镇安委办主任 周立新",
     ]);
     await page.screenshot({ path: artefact("corrections.png"), fullPage: true });

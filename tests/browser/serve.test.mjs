@@ -16,12 +16,12 @@ import { isAbsolute, join } from "node:path";
 import { DESKTOP, ROOT, launchBrowser } from "./lib/harness.mjs";
 
 // The register edited (UTF-8 with BOM, as WPS saves it) and the row of the hazard.
-const REGISTER = "content/registers/2026-10/西坪村.csv";
-const HAZARD = "XP-2026-006";
-const TITLE = "铝合金铸件打磨抛光除尘系统未设置泄爆、隔爆装置";
-const EDITED_TITLE = "铝合金铸件打磨抛光除尘系统未设置泄爆、隔爆装置（复查补充）";
-const DEADLINE = "2026/10/31";
-const BROKEN_DEADLINE = "2026/10/41";
+const REGISTER = "content/registers/2026-10/执法中队.csv";
+const HAZARD = "ZF-2026-006";
+const TITLE = "驾驶员疲劳驾驶、超速行驶问题未及时纠正，动态监控记录不实";
+const EDITED_TITLE = "驾驶员疲劳驾驶、超速行驶问题未及时纠正，动态监控记录不实（复查补充）";
+const DEADLINE = "2026年10月31日";
+const BROKEN_DEADLINE = "2026年10月41日";
 
 /** The release binary, built as a user would (`cargo build --release`). */
 function releaseBinary() {
@@ -147,7 +147,7 @@ describe("gongkai serve：改台账，浏览器里的页面自动更新", () => 
     const overlay = page.locator("#gongkai-overlay");
     await overlay.waitFor({ state: "visible", timeout: 20_000 });
     const cells = await overlay.locator("tbody tr").first().locator("td").allInnerTexts();
-    assert.ok(cells[0].includes("西坪村.csv"), `文件列是「${cells[0]}」`);
+    assert.ok(cells[0].includes("执法中队.csv"), `文件列是「${cells[0]}」`);
     assert.equal(cells[1], String(row), `行号是「${cells[1]}」`);
     assert.ok(cells[2].includes("整改时限"), `列是「${cells[2]}」`);
     assert.ok(cells[3].includes(BROKEN_DEADLINE), `说明里没有写错的内容：「${cells[3]}」`);

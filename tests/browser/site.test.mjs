@@ -213,8 +213,10 @@ describe("按时公开情况", () => {
 
   it("月份目录列出公开日期，逾期公开的月份标明天数；年度公开情况页有统计表和 CSV", async () => {
     const { page } = await open(desktop, "disclosure/index.html");
-    const table = await page.locator("table").first().innerText();
-    assert.match(table, /公开日期/);
+    // The month table, not the chart's data table above it: the one with a 公开日期 column.
+    const months = page.locator("table").filter({ has: page.locator("th", { hasText: "公开日期" }) });
+    assert.equal(await months.count(), 1, "月份目录里没有带“公开日期”列的表");
+    const table = await months.innerText();
     assert.match(table, /逾期公开 2 天/);
     await page.close();
     const annual = await open(desktop, "annual/2026/index.html");

@@ -76,7 +76,35 @@ pub fn month_xlsx(
             }
         }
     }
-    workbook.save_to_buffer()
+    workbook.save_to_buffer().map(same_bytes_on_every_platform)
+}
+
+/// The zip writer under rust_xlsxwriter records the platform it ran on in each central
+/// directory entry's "version made by" (3 = Unix, 0 = MS-DOS/Windows), so the same data
+/// gave a different byte per entry on Windows. Set it to Unix everywhere: a township's
+/// workbook is then the same file whichever computer built the site (scripts/cross-test.sh
+/// compares them). Nothing else in the package differs between platforms.
+pub(crate) fn same_bytes_on_every_platform(mut zip: Vec<u8>) -> Vec<u8> {
+    const CENTRAL: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    const END: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    let u16_at = |b: &[u8], i: usize| usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let Some(end) = zip.windows(4).rposition(|w| w == END) else {
+        return zip;
+    };
+    if end + 22 > zip.len() {
+        return zip;
+    }
+    let entries = u16_at(&zip, end + 10);
+    let mut at =
+        u32::from_le_bytes([zip[end + 16], zip[end + 17], zip[end + 18], zip[end + 19]]) as usize;
+    for _ in 0..entries {
+        if at + 46 > zip.len() || zip[at..at + 4] != CENTRAL {
+            break;
+        }
+        zip[at + 5] = 3;
+        at += 46 + u16_at(&zip, at + 28) + u16_at(&zip, at + 30) + u16_at(&zip, at + 32);
+    }
+    zip
 }
 
 /// The most characters Excel keeps in one cell.
@@ -113,6 +141,27 @@ mod tests {
     use std::io::{Cursor, Read};
 
     use super::*;
+
+    #[test]
+    fn every_entry_says_unix_whatever_platform_wrote_it() {
+        let bytes = month_xlsx(
+            &[],
+            "2024-05",
+            "某镇",
+            NaiveDate::from_ymd_opt(2024, 5, 25).unwrap(),
+        )
+        .unwrap();
+        let mut dos = bytes.clone();
+        let mut found = 0;
+        for i in 0..dos.len() - 4 {
+            if dos[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+                dos[i + 5] = 0;
+                found += 1;
+            }
+        }
+        assert!(found > 5, "{found} central directory entries");
+        assert_eq!(same_bytes_on_every_platform(dos), bytes);
+    }
 
     #[test]
     fn a_cell_longer_than_excel_holds_is_cut_and_says_so() {
