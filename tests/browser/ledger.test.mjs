@@ -76,7 +76,7 @@ describe("更正记录", () => {
     assert.match(sha, /^[0-9a-f]{64}$/);
     assert.equal((await fingerprint.innerText()).replaceAll(" ", ""), sha.slice(0, 16));
     // The fingerprint links the month's current archive file, whose digest it is.
-    const href = await seal.locator("a", { has: fingerprint }).getAttribute("href");
+    const href = await seal.locator("a:has(code.fingerprint)").getAttribute("href");
     assert.match(href, /archive\/2026-09\.v2\.json$/);
     const archive = await page.request.get(new URL(href, page.url()).href);
     assert.equal(archive.status(), 200);
