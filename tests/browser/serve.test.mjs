@@ -139,6 +139,11 @@ describe("gongkai serve：改台账，浏览器里的页面自动更新", () => 
       EDITED_TITLE,
       { timeout: 20_000 },
     );
+    // The page's `load` event reaches this process a moment after the new heading can be
+    // read; wait for it (bounded) instead of racing it.
+    for (let i = 0; i < 100 && loads <= before; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.ok(loads > before, "页面没有重新载入");
   });
 
