@@ -125,6 +125,20 @@ pub struct Page {
     pub body: String,
 }
 
+/// The notice files under `content/notices/`, with attachments beside them known as
+/// companions (not reported as stray files): one listing for the build and the preview.
+fn notice_paths(root: &Path, findings: &mut Findings) -> Vec<std::path::PathBuf> {
+    let attachments = crate::attach::extensions();
+    files::content_files(
+        root,
+        &root.join(NOTICES_DIR),
+        &["md", "markdown"],
+        &attachments,
+        true,
+        findings,
+    )
+}
+
 /// Loads every notice under `content/notices/` (sub-folders too). Returns the notices
 /// (sorted by path), published or not, and the number of files read. A notice with an
 /// error is reported and left out.
@@ -133,16 +147,7 @@ pub fn load_notices(
     config: &SiteConfig,
     findings: &mut Findings,
 ) -> (Vec<Notice>, usize) {
-    let dir = root.join(NOTICES_DIR);
-    let attachments = crate::attach::extensions();
-    let paths = files::content_files(
-        root,
-        &dir,
-        &["md", "markdown"],
-        &attachments,
-        true,
-        findings,
-    );
+    let paths = notice_paths(root, findings);
     let mut notices = Vec::new();
     let mut slugs = HashMap::new();
     for path in &paths {
@@ -199,16 +204,7 @@ pub fn load_notices_cached(
     cache: &mut NoticeCache,
 ) -> (Vec<Notice>, usize) {
     use rayon::prelude::*;
-    let dir = root.join(NOTICES_DIR);
-    let attachments = crate::attach::extensions();
-    let paths = files::content_files(
-        root,
-        &dir,
-        &["md", "markdown"],
-        &attachments,
-        true,
-        findings,
-    );
+    let paths = notice_paths(root, findings);
     let old = std::mem::take(&mut cache.by_path);
     let old_files = old.len();
     // Per file: its path, what reading it reported, and its parse with whether it is

@@ -266,15 +266,7 @@ fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
     let root = urls::root_of(&path);
     let pager = list_pager(report, n, &root);
     let title = format!("{}重大事故隐患清单（第 {n} 页）", report.month.to_chinese());
-    let mut c = ctx.context(
-        &path,
-        &title,
-        Section::Disclosure,
-        vec![
-            Crumb::link("每月公开", urls::DISCLOSURE),
-            Crumb::link(summary.label.clone(), summary.path.clone()),
-        ],
-    );
+    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
     let hazards: Vec<HazardRow> = in_list_order(report)[page_range(report.entries.len(), n)]
         .iter()
         .map(|e| HazardRow::new(e, &root))
@@ -500,4 +492,12 @@ fn sector_chart(report: &MonthReport) -> Option<String> {
             },
         ],
     }))
+}
+
+/// The breadcrumbs of a page inside a month: 每月公开 › the month.
+pub(super) fn month_crumbs(summary: &MonthSummary) -> Vec<Crumb> {
+    vec![
+        Crumb::link("每月公开", urls::DISCLOSURE),
+        Crumb::link(summary.label.clone(), summary.path.clone()),
+    ]
 }

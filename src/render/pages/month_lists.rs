@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use serde::Serialize;
 use tera::Context;
 
-use super::{Crumb, PageJob, Section, SiteContext};
+use super::{PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::{HazardEntry, MonthReport};
 use crate::render::urls;
@@ -287,10 +287,7 @@ fn filter_context(
         &path,
         &title,
         Section::Disclosure,
-        vec![
-            Crumb::link("每月公开", urls::DISCLOSURE),
-            Crumb::link(summary.label.clone(), summary.path.clone()),
-        ],
+        super::month::month_crumbs(&summary),
     );
     let mut groups: Vec<ListGroup> = Vec::new();
     for e in &entries[page_range(entries.len(), n)] {
