@@ -307,6 +307,11 @@ pub struct HazardRecord {
     /// for a cell under no header), so a leak names the column it came from.
     #[serde(skip)]
     pub withheld_columns: Vec<String>,
+    /// Parts of 五到位 whose cell is filled in but could not be read (资金 that is not a
+    /// number, 时限 that is not a date). Their error names the cell already; they are
+    /// not also called blank by [`HazardRecord::five_missing`].
+    #[serde(skip)]
+    pub five_unreadable: Vec<FivePart>,
 }
 
 /// A value of a column without a typed field of its own ([`HazardRecord::extra`]).
@@ -356,6 +361,7 @@ impl HazardRecord {
             },
             withheld: Vec::new(),
             withheld_columns: Vec::new(),
+            five_unreadable: Vec::new(),
         }
     }
 
@@ -369,10 +375,12 @@ impl HazardRecord {
         self.extended.or(self.deadline)
     }
 
-    /// The parts of 五到位 that are not filled in, in customary order.
+    /// The parts of 五到位 that are not filled in, in customary order. A part whose
+    /// cell holds an unreadable value is not among them (see `five_unreadable`).
     pub fn five_missing(&self) -> Vec<FivePart> {
         FivePart::ALL
             .into_iter()
+            .filter(|part| !self.five_unreadable.contains(part))
             .filter(|part| match part {
                 FivePart::Measures => self.measures.is_none(),
                 FivePart::Owner => self.owner.is_none(),

@@ -405,3 +405,46 @@ fn example_build_prints_at_most_25_lines_and_quiet_less() {
     assert_eq!(quiet.status.code(), Some(0));
     assert_eq!(stdout(&quiet).lines().count(), 2, "{}", stdout(&quiet));
 }
+
+#[test]
+fn an_unreadable_deadline_or_fund_is_one_error_not_also_a_blank_five_part() {
+    let site = TempSite::copy_of("town");
+    // ZF-003 is open: 整改资金 0.3, 整改时限 2025-04-30.
+    site.edit(
+        "content/registers/2025-03/执法队.csv",
+        "冯老板,0.3,2025-04-30,",
+        "冯老板,三千元,下月底,",
+    );
+    let (code, report) = check_json(site.root());
+    assert_eq!(code, 1, "{report}");
+    let dates = findings_with_code(&report, "bad-date");
+    assert_eq!(dates.len(), 1, "{report}");
+    assert_eq!(dates[0]["message"], "整改时限「下月底」不是有效的日期");
+    assert_eq!(dates[0]["column"], "整改时限");
+    let numbers = findings_with_code(&report, "bad-number");
+    assert_eq!(numbers.len(), 1, "{report}");
+    assert_eq!(numbers[0]["message"], "整改资金（万元）「三千元」不是有效的数字");
+    let row = dates[0]["row"].clone();
+    let five: Vec<_> = findings_with_code(&report, "five-incomplete")
+        .into_iter()
+        .filter(|f| f["file"] == dates[0]["file"] && f["row"] == row)
+        .collect();
+    assert!(five.is_empty(), "the filled cells are not blank: {five:?}");
+
+    // A blank deadline is still called blank.
+    site.edit(
+        "content/registers/2025-03/执法队.csv",
+        "冯老板,三千元,下月底,",
+        "冯老板,0.3,,",
+    );
+    let (_, report) = check_json(site.root());
+    let five: Vec<_> = findings_with_code(&report, "five-incomplete")
+        .into_iter()
+        .filter(|f| f["row"] == row)
+        .collect();
+    assert_eq!(five.len(), 1, "{report}");
+    assert!(five[0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("五到位不全：缺少时限（“整改时限”列为空）"));
+}

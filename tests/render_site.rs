@@ -464,6 +464,7 @@ fn links_are_relative_and_resolve() {
             if target.starts_with('#')
                 || target.starts_with("tel:")
                 || target.starts_with("mailto:")
+                || target.starts_with("data:")
                 || target.starts_with("https://www.example.gov.cn/")
             {
                 continue;
@@ -654,16 +655,16 @@ fn render_time_on_a_large_site() {
     );
 }
 
-/// The hazard list (`id="list-rows"`) of a month page or list page.
+/// The first hazard list (`class="hazard-rows"`) of a month page or a status page.
 fn list_table(html: &str) -> &str {
-    let start = html.find("id=\"list-rows\"").expect("a hazard list");
+    let start = html.find("class=\"hazard-rows\"").expect("a hazard list");
     let end = html[start..].find("</ol>").unwrap() + start;
     &html[start..end]
 }
 
-/// A month of 450 hazards in one village: its list, its village and its sector are
-/// split into pages of 200 rows, and every hazard is linked from exactly one page of
-/// its month's list.
+/// A month of 450 hazards in one village: the month page shows the first 50, its status
+/// pages, village and sector are split into pages of 200 rows, and every hazard is
+/// linked from exactly one page of its status's list.
 #[test]
 fn long_lists_are_paginated_and_complete() {
     let dir = tempfile::tempdir().unwrap();
@@ -698,14 +699,16 @@ fn long_lists_are_paginated_and_complete() {
         .unwrap()
     };
     let month = "months/2024-03/index.html";
+    // The month page shows the 50 most urgent rows and links the status pages, which
+    // together list every hazard once, in the same order.
+    let first = "months/2024-03/status/open/index.html";
     let list = [
-        month,
-        "months/2024-03/list-2/index.html",
-        "months/2024-03/list-3/index.html",
+        first,
+        "months/2024-03/status/open/list-2/index.html",
+        "months/2024-03/status/open/list-3/index.html",
     ];
-    assert!(!files.contains_key("months/2024-03/list-4/index.html"));
-    // Every hazard on exactly one page of the list (the list table only: the progress
-    // table of the month page repeats open hazards).
+    assert!(!files.contains_key("months/2024-03/list-2/index.html"));
+    assert!(!files.contains_key("months/2024-03/status/open/list-4/index.html"));
     for i in 1..=450 {
         let link = format!(">DZ-{i:03}</span>");
         let on: Vec<&str> = list
@@ -715,26 +718,37 @@ fn long_lists_are_paginated_and_complete() {
             .collect();
         assert_eq!(on.len(), 1, "DZ-{i:03} listed on {on:?}");
     }
-    assert!(list_table(html(month)).contains(">DZ-001</span>"));
+    let month_list = list_table(html(month));
+    assert!(month_list.contains(">DZ-001</span>"));
+    assert!(month_list.contains(">DZ-050</span>"));
+    assert!(!month_list.contains(">DZ-051</span>"));
     assert!(list_table(html(list[2])).contains(">DZ-450</span>"));
-    // Pager links: next from the first page, prev and next from the middle one.
-    assert!(html(month).contains("href=\"../../months/2024-03/list-2/index.html\" rel=\"next\""));
+    assert!(html(month).contains("href=\"../../months/2024-03/status/open/index.html\""));
+    // Pager links: prev and next from the middle page.
     let middle = html(list[1]);
     assert!(
-        middle.contains("href=\"../../../months/2024-03/index.html\" rel=\"prev\""),
+        middle
+            .contains("href=\"../../../../../months/2024-03/status/open/index.html\" rel=\"prev\""),
         "{middle}"
     );
-    assert!(middle.contains("href=\"../../../months/2024-03/list-3/index.html\" rel=\"next\""));
+    assert!(middle.contains(
+        "href=\"../../../../../months/2024-03/status/open/list-3/index.html\" rel=\"next\""
+    ));
     assert!(text(middle).contains("第 201—400 项，共 450 项"));
     // The month page names its full count and caps its long tables.
     let month_text = text(html(month));
     assert!(
-        month_text.contains("尚未完成整改的隐患 450 项"),
+        month_text.contains("清单共 450 项，本页列出最需要关注的前 50 项"),
         "{month_text}"
     );
+    assert!(month_text.contains("尚未完成整改的隐患 450 项"));
+    assert!(month_text.contains("下表列出最前面的 20 项"));
     assert!(month_text.contains("新增隐患（450 项）"));
-    assert!(month_text.contains("另有 250 项未逐一列出"));
-    assert!(html(month).len() < html(list[1]).len() * 4);
+    assert!(
+        month_text.contains("另有 430 项未逐一列出，全部见 新增隐患清单"),
+        "{month_text}"
+    );
+    assert!(html(month).len() < html(list[1]).len());
     // Village and sector pages, and the month's pages of one village and one status,
     // paginate in the same way.
     for first in [

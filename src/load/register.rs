@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{Finding, Findings, Snippet};
-use crate::hazard::{HazardRecord, RowOrigin, Status, Value, YearMonth};
+use crate::hazard::{FivePart, HazardRecord, RowOrigin, Status, Value, YearMonth};
 use crate::schema::{Kind, Stored, COLUMNS};
 
 use super::table::{cell_span, Row, Table};
@@ -545,7 +545,7 @@ impl RowReader<'_> {
             supervised = true;
             supervisor = Some(body);
         }
-        let record = HazardRecord {
+        let mut record = HazardRecord {
             id,
             title: title.unwrap_or_default(),
             unit: unit.unwrap_or_default(),
@@ -579,7 +579,17 @@ impl RowReader<'_> {
             },
             withheld: self.layout.withheld(row),
             withheld_columns: self.layout.withheld_headers(row),
+            five_unreadable: Vec::new(),
         };
+        // A filled-in cell that did not read has its own error; it is not blank too.
+        for (part, unread, field) in [
+            (FivePart::Funds, record.funds.is_none(), Field::Funds),
+            (FivePart::Deadline, record.deadline.is_none(), Field::Deadline),
+        ] {
+            if unread && self.filled(row, field) {
+                record.five_unreadable.push(part);
+            }
+        }
         Some(record)
     }
 
@@ -606,6 +616,11 @@ impl RowReader<'_> {
     /// The raw cell of `field`, when the file has that column.
     fn cell<'r>(&self, row: &'r Row, field: Field) -> Option<&'r str> {
         self.layout.index(field).map(|i| row.cell(i))
+    }
+
+    /// Whether the cell of `field` holds anything but a blank mark.
+    fn filled(&self, row: &Row, field: Field) -> bool {
+        self.cell(row, field).and_then(text_value).is_some()
     }
 
     /// A free-text field: trimmed, blank marks (`无`, `/`) read as empty.

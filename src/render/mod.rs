@@ -16,7 +16,6 @@ pub mod pages;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
-pub mod timely;
 mod timings;
 /// Output paths and links ([`crate::urls`], below every stage since loading names the
 /// files it publishes too).
@@ -300,7 +299,7 @@ impl<'a> Plan<'a> {
                 (atom, map)
             },
         );
-        let annual = timely::csv_files(site);
+        let annual = pages::timely::csv_files(site);
         let ledger_files = archive::files(site);
         for file in data
             .into_iter()

@@ -22,6 +22,7 @@ mod misc;
 mod month;
 mod month_lists;
 mod notice;
+pub mod timely;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -204,7 +205,7 @@ pub struct SiteContext<'a> {
     latest: Option<MonthSummary>,
     /// Last update, next due month, missing months, publication dates (every page's
     /// footer; the home page, month index and month pages).
-    timely: super::timely::TimelyView,
+    timely: timely::TimelyView,
     /// Each hazard's entry in the latest month it is listed in, by id (the model's
     /// `Disclosure::entry` searches a month linearly; pages look up every hazard).
     latest_entries: FxHashMap<&'a str, &'a HazardEntry>,
@@ -269,7 +270,7 @@ impl<'a> SiteContext<'a> {
             } else {
                 Some(site.timeline.today)
             },
-            timely: super::timely::TimelyView::new(site),
+            timely: timely::TimelyView::new(site),
             notices_per_page: opts.notices_per_page.max(1),
             hotline: HotlineView::new(&site.config.hotline),
             footer_pages,
@@ -450,7 +451,7 @@ pub fn all<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     jobs.extend(hazard::pages(ctx));
     jobs.extend(notice::pages(ctx));
     jobs.extend(misc::pages(ctx));
-    jobs.extend(super::timely::pages(ctx));
+    jobs.extend(timely::pages(ctx));
     jobs.extend(corrections::pages(ctx));
     jobs
 }

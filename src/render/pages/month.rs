@@ -14,8 +14,7 @@ use crate::model::{AnnexRow, Disclosure, FoundRectified, MonthReport};
 use crate::render::charts::{bar_chart, BarChart, Series};
 use crate::render::urls;
 use crate::render::views::{
-    page_count, page_range, status_key, DateView, GroupView, HazardRow, HazardView, Link,
-    MonthSummary, PagerView, LIST_PAGE_ROWS,
+    status_key, DateView, GroupView, HazardRow, HazardView, Link, MonthSummary,
 };
 
 /// How many months the trend chart on the home and disclosure pages shows.
@@ -24,6 +23,13 @@ const TREND_MONTHS: usize = 12;
 const HOME_OVERDUE: usize = 10;
 /// How many notices the home page lists.
 const HOME_NOTICES: usize = 6;
+/// How many rows of the list the month page itself shows, most urgent first. The whole
+/// list, in the same order, is on the month's status pages, which the month page links;
+/// a county month (10,000 rows) keeps a month page a phone loads at once.
+pub const MONTH_PAGE_ROWS: usize = 50;
+/// How many rows the month page's progress and results tables, and each group of
+/// changes since last month, show (each names its full count and where the rest are).
+pub const MONTH_TABLE_ROWS: usize = 20;
 
 /// A notice in a list.
 #[derive(Debug, Clone, Serialize)]
@@ -80,12 +86,14 @@ struct ChangeItem {
     href: String,
 }
 
-/// The hazards of one kind of change: at most [`LIST_PAGE_ROWS`] named, `more` counted
-/// (a month's first register lists every hazard as new).
+/// The hazards of one kind of change: at most [`MONTH_TABLE_ROWS`] named, `more` counted
+/// (a month's first register lists every hazard as new), with the page listing them all
+/// where there is one.
 #[derive(Debug, Clone, Serialize)]
 struct ChangeGroup {
     items: Vec<ChangeItem>,
     more: usize,
+    all_href: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,9 +133,6 @@ pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
         let prev = i.checked_sub(1).and_then(|p| site.months.get(p));
         let next = site.months.get(i + 1);
         jobs.push(month_page(report, prev, next));
-        for n in 2..=page_count(report.entries.len()) {
-            jobs.push(list_page(report, n));
-        }
         jobs.extend(month_lists::pages(report));
     }
     jobs
@@ -240,43 +245,6 @@ fn month_page<'a>(
     )
 }
 
-/// Page `n` (2 or later) of a long month's hazard list.
-fn list_page(report: &MonthReport, n: usize) -> PageJob<'_> {
-    let first = urls::month_path(report.month);
-    PageJob::lazy(
-        urls::list_page_path(&first, n),
-        "month_list.html",
-        format!("{}隐患清单第 {n} 页", report.month.to_chinese()),
-        move |ctx| list_context(ctx, report, n),
-    )
-}
-
-/// The pager of a month's hazard list, on page `n` (whose root prefix is `root`).
-fn list_pager(report: &MonthReport, n: usize, root: &str) -> Option<PagerView> {
-    let first = urls::month_path(report.month);
-    PagerView::new(n, report.entries.len(), root, |k| {
-        urls::list_page_path(&first, k)
-    })
-}
-
-/// The context of page `n` (2 or later) of a month's hazard list.
-fn list_context(ctx: &SiteContext, report: &MonthReport, n: usize) -> Context {
-    let summary = MonthSummary::new(report);
-    let path = urls::list_page_path(&summary.path, n);
-    let root = urls::root_of(&path);
-    let pager = list_pager(report, n, &root);
-    let title = format!("{}重大事故隐患清单（第 {n} 页）", report.month.to_chinese());
-    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
-    let hazards: Vec<HazardRow> = in_list_order(report)[page_range(report.entries.len(), n)]
-        .iter()
-        .map(|e| HazardRow::new(e, &root))
-        .collect();
-    c.insert("month", &summary);
-    c.insert("hazards", &hazards);
-    c.insert("pager", &pager);
-    c
-}
-
 /// The context of a month page (built when the page is rendered).
 fn month_context(
     ctx: &SiteContext,
@@ -294,12 +262,13 @@ fn month_context(
         Section::Disclosure,
         vec![Crumb::link("每月公开", urls::DISCLOSURE)],
     );
-    // A long month shows the first page of its list here (the rest on list pages) and
-    // the first rows of the progress and results tables: views are made only for rows
-    // that are printed.
+    // A long month shows the first rows of its list here (all of them on its status
+    // pages) and the first rows of the progress and results tables: views are made
+    // only for rows that are printed.
     let ordered = in_list_order(report);
-    let hazards: Vec<HazardRow> = ordered[page_range(ordered.len(), 1)]
+    let hazards: Vec<HazardRow> = ordered
         .iter()
+        .take(MONTH_PAGE_ROWS)
         .map(|e| HazardRow::new(e, &root))
         .collect();
     // The progress table keeps the list's order: overdue first.
@@ -310,7 +279,7 @@ fn month_context(
         .collect();
     let open: Vec<HazardView> = open_all
         .iter()
-        .take(LIST_PAGE_ROWS)
+        .take(MONTH_TABLE_ROWS)
         .map(|e| HazardView::new(e, &root))
         .collect();
     let results_count = report.entries.len() - open_all.len();
@@ -318,7 +287,7 @@ fn month_context(
         .entries
         .iter()
         .filter(|e| !e.record.status.is_open())
-        .take(LIST_PAGE_ROWS)
+        .take(MONTH_TABLE_ROWS)
         .map(|e| HazardView::new(e, &root))
         .collect();
     let stats = &report.stats;
@@ -336,11 +305,17 @@ fn month_context(
                 .map_or(0, |(_, n)| *n),
         })
         .collect();
-    let by_locality: Vec<GroupView> = stats
-        .by_locality
-        .iter()
-        .map(|g| GroupView::new(g, Some(urls::village_path(&g.name))))
-        .collect();
+    // A county's hundreds of villages are listed on a page of their own.
+    let villages_apart = month_lists::villages_apart(report);
+    let by_locality: Vec<GroupView> = if villages_apart {
+        Vec::new()
+    } else {
+        stats
+            .by_locality
+            .iter()
+            .map(|g| GroupView::new(g, Some(urls::village_path(&g.name))))
+            .collect()
+    };
     let by_sector: Vec<GroupView> = stats
         .by_sector
         .iter()
@@ -369,7 +344,6 @@ fn month_context(
     c.insert("next", &next.map(link));
     c.insert("hazards", &hazards);
     c.insert("hazard_count", &report.entries.len());
-    c.insert("pager", &list_pager(report, 1, &root));
     c.insert("open", &open);
     c.insert("open_count", &open_all.len());
     c.insert("results", &results);
@@ -384,7 +358,16 @@ fn month_context(
     let filters = MonthFilters::new(report, &root);
     c.insert("attention", &filters.attention);
     c.insert("standings", &filters.standings);
-    c.insert("villages", &filters.villages);
+    if villages_apart {
+        c.insert("villages", &Vec::<month_lists::FilterLink>::new());
+        c.insert("village_count", &filters.villages.len());
+        c.insert(
+            "villages_href",
+            &urls::href(&root, &month_lists::villages_path(&path)),
+        );
+    } else {
+        c.insert("villages", &filters.villages);
+    }
     c.insert("source_chart", &source_chart(report));
     c.insert("sector_chart", &sector_chart(report));
     c
@@ -406,10 +389,10 @@ fn changes(
     {
         titles.insert(&entry.record.id, &entry.record.title);
     }
-    let items = |ids: &[String]| -> ChangeGroup {
+    let items = |ids: &[String], all: Option<month_lists::Filter>| -> ChangeGroup {
         let items = ids
             .iter()
-            .take(LIST_PAGE_ROWS)
+            .take(MONTH_TABLE_ROWS)
             .map(|id| {
                 let title = titles
                     .get(id.as_str())
@@ -427,16 +410,17 @@ fn changes(
             .collect();
         ChangeGroup {
             items,
-            more: ids.len().saturating_sub(LIST_PAGE_ROWS),
+            more: ids.len().saturating_sub(MONTH_TABLE_ROWS),
+            all_href: all.map(|f| urls::href(root, &f.path(&urls::month_path(report.month)))),
         }
     };
     let ch = &report.changes;
     ChangesView {
-        new: items(&ch.new),
-        rectified: items(&ch.rectified),
-        closed: items(&ch.closed),
-        became_overdue: items(&ch.became_overdue),
-        left: items(&ch.left),
+        new: items(&ch.new, Some(month_lists::Filter::New)),
+        rectified: items(&ch.rectified, None),
+        closed: items(&ch.closed, None),
+        became_overdue: items(&ch.became_overdue, None),
+        left: items(&ch.left, None),
         any: !(ch.new.is_empty()
             && ch.rectified.is_empty()
             && ch.closed.is_empty()
@@ -492,12 +476,4 @@ fn sector_chart(report: &MonthReport) -> Option<String> {
             },
         ],
     }))
-}
-
-/// The breadcrumbs of a page inside a month: 每月公开 › the month.
-pub(super) fn month_crumbs(summary: &MonthSummary) -> Vec<Crumb> {
-    vec![
-        Crumb::link("每月公开", urls::DISCLOSURE),
-        Crumb::link(summary.label.clone(), summary.path.clone()),
-    ]
 }

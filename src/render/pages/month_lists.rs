@@ -6,10 +6,11 @@
 
 use std::cmp::Ordering;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::{PageJob, Section, SiteContext};
+use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::{HazardEntry, MonthReport};
 use crate::render::urls;
@@ -207,18 +208,33 @@ impl MonthFilters {
                 .iter()
                 .map(|s| link(Filter::Standing(*s), s.label().to_string()))
                 .collect(),
-            villages: report
-                .stats
-                .by_locality
-                .iter()
-                .filter(|g| {
-                    report
-                        .entries
-                        .iter()
-                        .any(|e| e.record.locality.as_deref() == Some(g.name.as_str()))
-                })
-                .map(|g| link(Filter::Village(&g.name), g.name.clone()))
-                .collect(),
+            // One pass over the entries for every village (a county has hundreds).
+            villages: {
+                let mut counts: FxHashMap<&str, (usize, usize, usize)> = FxHashMap::default();
+                for e in &report.entries {
+                    if let Some(name) = e.record.locality.as_deref() {
+                        let c = counts.entry(name).or_default();
+                        c.0 += 1;
+                        c.1 += usize::from(e.record.status.is_open());
+                        c.2 += usize::from(e.is_overdue());
+                    }
+                }
+                report
+                    .stats
+                    .by_locality
+                    .iter()
+                    .filter_map(|g| {
+                        let &(count, open, overdue) = counts.get(g.name.as_str())?;
+                        Some(FilterLink {
+                            label: g.name.clone(),
+                            href: urls::href(root, &Filter::Village(&g.name).path(&month_path)),
+                            count,
+                            open,
+                            overdue,
+                        })
+                    })
+                    .collect()
+            },
         }
     }
 }
@@ -231,7 +247,25 @@ struct ListGroup<'a> {
     hazards: Vec<HazardRow<'a>>,
 }
 
-/// The pages of every filter of `report`: standings, new, supervised, villages.
+/// Above this many villages, the month page links its villages (each with its counts,
+/// and the statistics table) on a page of their own instead of listing them there: a
+/// county's several hundred villages would be most of a month page a phone must load.
+pub const MONTH_PAGE_VILLAGES: usize = 30;
+
+/// Whether `report`'s villages are listed on a page of their own
+/// ([`MONTH_PAGE_VILLAGES`]).
+pub fn villages_apart(report: &MonthReport) -> bool {
+    report.stats.by_locality.len() > MONTH_PAGE_VILLAGES
+}
+
+/// The page of a month's villages, beside its village pages.
+pub fn villages_path(month_path: &str) -> String {
+    let dir = month_path.strip_suffix("index.html").unwrap_or(month_path);
+    format!("{dir}villages/index.html")
+}
+
+/// The pages of every filter of `report`: standings, new, supervised, villages; and the
+/// page of its villages when they are listed apart.
 pub fn pages(report: &MonthReport) -> Vec<PageJob<'_>> {
     let mut filters: Vec<Filter> = Standing::ALL.iter().map(|s| Filter::Standing(*s)).collect();
     filters.push(Filter::New);
@@ -247,6 +281,14 @@ pub fn pages(report: &MonthReport) -> Vec<PageJob<'_>> {
 
     let ordered = in_list_order(report);
     let mut jobs = Vec::new();
+    if villages_apart(report) {
+        jobs.push(PageJob::lazy(
+            villages_path(&urls::month_path(report.month)),
+            "month_villages.html",
+            format!("{}各村（社区）隐患情况", report.month.to_chinese()),
+            move |ctx| villages_context(ctx, report),
+        ));
+    }
     for filter in filters {
         let entries: Vec<&HazardEntry> = ordered
             .iter()
@@ -283,12 +325,7 @@ fn filter_context(
     if n > 1 {
         title.push_str(&format!("（第 {n} 页）"));
     }
-    let mut c = ctx.context(
-        &path,
-        &title,
-        Section::Disclosure,
-        super::month::month_crumbs(&summary),
-    );
+    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
     let mut groups: Vec<ListGroup> = Vec::new();
     for e in &entries[page_range(entries.len(), n)] {
         let standing = Standing::of(e);
@@ -336,6 +373,38 @@ fn filter_context(
         &PagerView::new(n, entries.len(), &root, |k| urls::list_page_path(&first, k)),
     );
     c
+}
+
+/// The context of a month's villages page: each village's link with its counts, and the
+/// statistics table by village.
+fn villages_context(ctx: &SiteContext, report: &MonthReport) -> Context {
+    let summary = MonthSummary::new(report);
+    let path = villages_path(&summary.path);
+    let root = urls::root_of(&path);
+    let title = format!("{}各村（社区）隐患情况", summary.label);
+    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
+    let by_locality: Vec<GroupView> = report
+        .stats
+        .by_locality
+        .iter()
+        .map(|g| GroupView::new(g, Some(urls::village_path(&g.name))))
+        .collect();
+    c.insert("month", &summary);
+    c.insert(
+        "month_link",
+        &Link::new(summary.label.clone(), summary.path.clone(), &root),
+    );
+    c.insert("villages", &MonthFilters::new(report, &root).villages);
+    c.insert("by_locality", &by_locality);
+    c
+}
+
+/// The breadcrumbs of a page inside a month: 每月公开 › the month.
+fn month_crumbs(summary: &MonthSummary) -> Vec<Crumb> {
+    vec![
+        Crumb::link("每月公开", urls::DISCLOSURE),
+        Crumb::link(summary.label.clone(), summary.path.clone()),
+    ]
 }
 
 #[cfg(test)]

@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::opendata::neutralise;
-use super::pages::{PageJob, Section, SiteContext};
-use super::views::DateView;
-use super::{urls, OutputFile};
+use super::{PageJob, Section, SiteContext};
 use crate::calendar::annual::{annual_reports, AnnualMonth, AnnualReport, CSV_HEADERS};
 use crate::calendar::{MonthDuty, Timeline};
 use crate::model::Disclosure;
+use crate::render::opendata::neutralise;
+use crate::render::views::DateView;
+use crate::render::{urls, OutputFile};
 
 /// `annual/2024/index.html`
 pub fn annual_path(year: i32) -> String {
