@@ -423,7 +423,10 @@ fn an_unreadable_deadline_or_fund_is_one_error_not_also_a_blank_five_part() {
     assert_eq!(dates[0]["column"], "整改时限");
     let numbers = findings_with_code(&report, "bad-number");
     assert_eq!(numbers.len(), 1, "{report}");
-    assert_eq!(numbers[0]["message"], "整改资金（万元）「三千元」不是有效的数字");
+    assert_eq!(
+        numbers[0]["message"],
+        "整改资金（万元）「三千元」不是有效的数字"
+    );
     let row = dates[0]["row"].clone();
     let five: Vec<_> = findings_with_code(&report, "five-incomplete")
         .into_iter()

@@ -75,7 +75,8 @@ pub struct MonthSeal {
 /// What the site shows of the ledger.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// Every seal, in chain order, the new ones included.
+    /// Every seal, in chain order, the new ones included, without their rows
+    /// ([`Seal::without_rows`]).
     pub seals: Vec<Seal>,
     /// The seals this run made (written by [`write_new_seals`]).
     pub new_seals: Vec<Seal>,
@@ -245,8 +246,9 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
         }
     }
 
-    // Seals to make.
-    let mut seals = archive.seals.clone();
+    // Seals to make. What the site keeps of the seals needs no rows any more: they
+    // were compared above.
+    let mut seals: Vec<Seal> = archive.seals.iter().map(Seal::without_rows).collect();
     let mut new_seals = Vec::new();
     let changed: BTreeSet<YearMonth> = changes
         .iter()
@@ -286,7 +288,7 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
             corrections: made,
         };
         let s = Seal::new(body);
-        seals.push(s.clone());
+        seals.push(s.without_rows());
         new_seals.push(s);
     }
 

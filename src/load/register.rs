@@ -584,7 +584,11 @@ impl RowReader<'_> {
         // A filled-in cell that did not read has its own error; it is not blank too.
         for (part, unread, field) in [
             (FivePart::Funds, record.funds.is_none(), Field::Funds),
-            (FivePart::Deadline, record.deadline.is_none(), Field::Deadline),
+            (
+                FivePart::Deadline,
+                record.deadline.is_none(),
+                Field::Deadline,
+            ),
         ] {
             if unread && self.filled(row, field) {
                 record.five_unreadable.push(part);
