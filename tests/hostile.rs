@@ -407,7 +407,13 @@ fn reporter_name_copied_into_a_public_column_is_refused() {
     site.edit(REGISTER, "已验收", "已验收（经王小明实名举报）");
     site.refused(
         &before,
-        &["leak-private-value", "王*明", "丁村.csv 第 3 行「举报人」"],
+        &[
+            "leak-private-value",
+            "王*明",
+            "丁村.csv 第 3 行「举报人」",
+            // The public cell to edit is named too.
+            "，出现在公开的 content/registers/2025-01/丁村.csv 第 5 行「整改进度」；",
+        ],
     );
 }
 

@@ -75,6 +75,9 @@ pub struct Leak {
     pub offset: usize,
     /// Where the value came from, when it could be traced.
     pub origin: Option<Origin>,
+    /// For a private value: the first public register cell that holds it (the cell to
+    /// edit), when one does.
+    pub shown_in: Option<Origin>,
 }
 
 /// What [`Scanner::check_file`] found in one output file. The file may be published
@@ -141,6 +144,8 @@ pub struct Scanner {
     /// Digits of every personal-looking number in the input → the first origin.
     number_origins: HashMap<String, usize>,
     private: PrivateMatcher,
+    /// Private value (index) → origin of the first public register cell holding it.
+    private_shown: HashMap<usize, usize>,
 }
 
 impl Scanner {
@@ -214,7 +219,46 @@ impl Scanner {
                 }
             }
         }
-        builder.finish()
+        let mut scanner = builder.finish();
+        scanner.locate_private(records);
+        scanner
+    }
+
+    /// Finds, for each private value, the first published register cell that holds it
+    /// (a reporter's name repeated in 备注), so that a leak names the cell a clerk must
+    /// edit beside the private column the value came from. Nothing to do, and no cost,
+    /// when the registers have no private values.
+    fn locate_private(&mut self, records: &[&HazardRecord]) {
+        if self.private.values().is_empty() {
+            return;
+        }
+        let matcher = &self.private;
+        let found: Vec<(usize, &HazardRecord, &'static str)> = records
+            .par_iter()
+            .flat_map_iter(|&record| {
+                COLUMNS
+                    .iter()
+                    .filter(|c| c.published)
+                    .filter_map(move |c| Some((c.headers[0], c.get(record).as_text()?)))
+                    .flat_map(move |(column, text)| {
+                        matcher
+                            .scan(text.as_bytes())
+                            .into_iter()
+                            .map(move |hit| (hit.value, record, column))
+                    })
+            })
+            .collect();
+        for (value, record, column) in found {
+            if self.private_shown.contains_key(&value) {
+                continue;
+            }
+            self.origins.push(Origin {
+                file: record.origin.file.clone(),
+                row: Some(record.origin.row),
+                column: Some(column.to_string()),
+            });
+            self.private_shown.insert(value, self.origins.len() - 1);
+        }
     }
 
     /// Number of private values searched for (for the summary and tests).
@@ -353,6 +397,7 @@ impl Scanner {
                 value: hit.digits,
                 offset: hit.offset,
                 origin,
+                shown_in: None,
             });
         }
         for hit in self.private.scan(text) {
@@ -366,6 +411,10 @@ impl Scanner {
                 value: value.value.clone(),
                 offset: hit.offset,
                 origin: Some(self.origins[value.origin].clone()),
+                shown_in: self
+                    .private_shown
+                    .get(&hit.value)
+                    .map(|&i| self.origins[i].clone()),
             });
         }
         leaks
@@ -543,6 +592,7 @@ impl<'a> Builder<'a> {
             allowed_numbers,
             number_origins: self.number_origins,
             private: PrivateMatcher::new(self.private),
+            private_shown: HashMap::new(),
         }
     }
 }
@@ -664,6 +714,15 @@ fn leak_finding(kind: LeakKind, value: &str, leaks: &[&Leak]) -> Finding {
             s
         }
         None => "（未能追溯到输入文件，可能来自主题模板或 static/ 文件夹）".to_string(),
+    };
+    let from = match leaks.iter().find_map(|l| l.shown_in.as_ref()) {
+        Some(o) => format!(
+            "{from}，出现在公开的 {} 第 {} 行「{}」",
+            o.file.display(),
+            o.row.unwrap_or_default(),
+            o.column.as_deref().unwrap_or_default()
+        ),
+        None => from,
     };
     let (code, what, masked, help) = match kind {
         LeakKind::Number(n) => (

@@ -384,6 +384,44 @@ describe("从本地磁盘打开（file://）", () => {
   });
 });
 
+describe("通知的附件（照片、PDF）", () => {
+  const NOTICE = "notices/2026-06-26-liuyue-tiaodu/index.html";
+  /** The photo's natural size and the PDF link's target, as the page resolves them. */
+  async function attachments(page) {
+    const img = page.locator("main img[src*='fj/']").first();
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => [...document.querySelectorAll("main img")].every((i) => i.complete));
+    const width = await img.evaluate((i) => i.naturalWidth);
+    const pdf = await page.locator("main a[href$='.pdf']").first().evaluate((a) => a.href);
+    return { width, pdf };
+  }
+
+  it("在网站的子路径下：照片显示出来，PDF 可以下载", async () => {
+    const page = await desktop.newPage();
+    await page.goto(urlOf(site, NOTICE));
+    const { width, pdf } = await attachments(page);
+    assert.ok(width > 0, "通知里的照片没有显示出来");
+    assert.ok(new URL(pdf).pathname.startsWith(site.base.replace(/^https?:\/\/[^/]+/, "")), `PDF 链接不在网站的子路径下：${pdf}`);
+    const response = await page.request.get(pdf);
+    const body = await response.body();
+    await page.close();
+    assert.equal(response.status(), 200, `PDF 链接 ${pdf} 返回 ${response.status()}`);
+    assert.equal(body.subarray(0, 5).toString("latin1"), "%PDF-");
+  });
+
+  it("从本地磁盘打开（file://）：照片显示出来，PDF 链接指向磁盘上的文件", async () => {
+    const page = await desktop.newPage();
+    await page.goto(`file://${out}/${NOTICE}`);
+    const { width, pdf } = await attachments(page);
+    await page.close();
+    assert.ok(width > 0, "从磁盘打开时，通知里的照片没有显示出来");
+    assert.ok(pdf.startsWith("file://"), `PDF 链接不是磁盘上的文件：${pdf}`);
+    const path = decodeURIComponent(new URL(pdf).pathname);
+    assert.ok(path.startsWith(out), `PDF 链接指向网站文件夹之外：${path}`);
+    assert.equal(readFileSync(path).subarray(0, 5).toString("latin1"), "%PDF-");
+  });
+});
+
 describe("HTML 校验（Nu HTML Checker）", () => {
   it("所有页面没有错误", { timeout: 180_000 }, () => {
     const errors = validateHtml(out);
