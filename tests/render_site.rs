@@ -655,6 +655,69 @@ fn render_time_on_a_large_site() {
     );
 }
 
+/// A month with more villages than the month page lists (a county): the month page
+/// links a page of the month's villages, which has every village's link and the table.
+#[test]
+fn a_month_of_many_villages_lists_them_on_their_own_page() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    std::fs::remove_dir_all(dir.path().join("content/registers")).unwrap();
+    let rows: Vec<String> = (1..=31)
+        .map(|i| {
+            format!(
+                "CZ-{i:03},隐患第{i}项,第{i}企业,第{i}村,工贸,重大,企业自查,否,2024-03-01,整改,张三,1,2024-09-30,,巡检,整改中,进行中,,,,,,"
+            )
+        })
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    write(
+        dir.path(),
+        "content/registers/2024-03/全镇.csv",
+        csv(&rows).as_bytes(),
+    );
+    let site = disclosure(dir.path());
+    let files: BTreeMap<String, OutputFile> = render_site(&site, &RenderOptions::new(dir.path()))
+        .expect("renders")
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
+    let html = |path: &str| -> String {
+        String::from_utf8(
+            files
+                .get(path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+                .bytes
+                .clone(),
+        )
+        .unwrap()
+    };
+    let month = html("months/2024-03/index.html");
+    assert!(
+        month.contains("href=\"../../months/2024-03/villages/index.html\""),
+        "{month}"
+    );
+    assert!(text(&month).contains("本月 31 个村（社区）各自的隐患数和统计表"));
+    assert!(
+        !month.contains("id=\"by-village\""),
+        "the table moved off the month page"
+    );
+    let villages = html("months/2024-03/villages/index.html");
+    assert_eq!(
+        villages.matches("项，未完成 1</a>").count(),
+        31,
+        "a link each"
+    );
+    assert_eq!(
+        villages.matches("<th scope=\"row\"><a href=").count(),
+        31,
+        "a table row each"
+    );
+    assert!(villages.contains("id=\"by-village\""));
+    assert!(text(&villages).contains("2024年3月台账涉及 31 个村（社区）"));
+    // Thirty villages or fewer stay on the month page.
+    assert!(!files.contains_key("months/2024-02/villages/index.html"));
+}
+
 /// The first hazard list (`class="hazard-rows"`) of a month page or a status page.
 fn list_table(html: &str) -> &str {
     let start = html.find("class=\"hazard-rows\"").expect("a hazard list");
