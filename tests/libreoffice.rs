@@ -45,12 +45,7 @@ fn build(root: &Path) -> PathBuf {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_success(&run);
     out
 }
 

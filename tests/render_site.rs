@@ -655,13 +655,30 @@ fn render_time_on_a_large_site() {
     );
 }
 
+/// Renders a site whose only register is `file` in 2024-03, holding `rows` (CSV lines
+/// without the header), and returns its output files by path.
+fn render_one_month(dir: &Path, file: &str, rows: &[String]) -> BTreeMap<String, OutputFile> {
+    fixture(dir);
+    std::fs::remove_dir_all(dir.join("content/registers")).unwrap();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    write(
+        dir,
+        &format!("content/registers/2024-03/{file}"),
+        csv(&rows).as_bytes(),
+    );
+    let site = disclosure(dir);
+    render_site(&site, &RenderOptions::new(dir))
+        .expect("renders")
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect()
+}
+
 /// A month with more villages than the month page lists (a county): the month page
 /// links a page of the month's villages, which has every village's link and the table.
 #[test]
 fn a_month_of_many_villages_lists_them_on_their_own_page() {
     let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    std::fs::remove_dir_all(dir.path().join("content/registers")).unwrap();
     let rows: Vec<String> = (1..=31)
         .map(|i| {
             format!(
@@ -669,18 +686,7 @@ fn a_month_of_many_villages_lists_them_on_their_own_page() {
             )
         })
         .collect();
-    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    write(
-        dir.path(),
-        "content/registers/2024-03/全镇.csv",
-        csv(&rows).as_bytes(),
-    );
-    let site = disclosure(dir.path());
-    let files: BTreeMap<String, OutputFile> = render_site(&site, &RenderOptions::new(dir.path()))
-        .expect("renders")
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
+    let files = render_one_month(dir.path(), "全镇.csv", &rows);
     let html = |path: &str| -> String {
         String::from_utf8(
             files
@@ -731,8 +737,6 @@ fn list_table(html: &str) -> &str {
 #[test]
 fn long_lists_are_paginated_and_complete() {
     let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    std::fs::remove_dir_all(dir.path().join("content/registers")).unwrap();
     let rows: Vec<String> = (1..=450)
         .map(|i| {
             format!(
@@ -740,18 +744,7 @@ fn long_lists_are_paginated_and_complete() {
             )
         })
         .collect();
-    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-    write(
-        dir.path(),
-        "content/registers/2024-03/东庄村.csv",
-        csv(&rows).as_bytes(),
-    );
-    let site = disclosure(dir.path());
-    let files: BTreeMap<String, OutputFile> = render_site(&site, &RenderOptions::new(dir.path()))
-        .expect("renders")
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
+    let files = render_one_month(dir.path(), "东庄村.csv", &rows);
     let html = |path: &str| -> &str {
         std::str::from_utf8(
             &files

@@ -42,12 +42,7 @@ fn build_on(site: &TempSite, today: &str) -> std::path::PathBuf {
         "--today",
         today,
     ]);
-    assert!(
-        run.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_success(&run);
     out
 }
 

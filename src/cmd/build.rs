@@ -122,15 +122,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
     let committed = writer.commit();
     if crate::diag::timings::wanted() {
-        let stats = pipeline.stats();
         eprintln!(
-            "timings: load+check {:.2?} (of which ledger {:.2?}), model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}, seals+swap {:.2?}, total {:.2?}",
-            stats.load_check,
-            stats.ledger,
-            stats.model,
-            stats.render,
-            stats.scan,
-            stats.total,
+            "timings: {}, seals+swap {:.2?}, total {:.2?}",
+            pipeline.stats().timings(),
             commit_started.elapsed(),
             started.elapsed()
         );

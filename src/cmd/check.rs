@@ -35,11 +35,7 @@ pub fn check_site(root: &Path, options: RenderOptions) -> Checked {
     };
     let (files_read, rows_read) = pipeline.counts();
     if crate::diag::timings::wanted() {
-        let stats = pipeline.stats();
-        eprintln!(
-            "timings: load+check {:.2?} (of which ledger {:.2?}), model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), total {:.2?}",
-            stats.load_check, stats.ledger, stats.model, stats.render, stats.scan, stats.total
-        );
+        eprintln!("timings: {}", pipeline.stats().timings());
     }
     Checked {
         findings,

@@ -81,6 +81,18 @@ pub struct RunStats {
     pub total: Duration,
 }
 
+impl RunStats {
+    /// The stages of the run for the `GONGKAI_TIMINGS=1` line of `build` and `check`:
+    /// `load+check … (of which ledger …), model …, render …, scan … (summed over
+    /// threads), run …`.
+    pub fn timings(&self) -> String {
+        format!(
+            "load+check {:.2?} (of which ledger {:.2?}), model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}",
+            self.load_check, self.ledger, self.model, self.render, self.scan, self.total
+        )
+    }
+}
+
 /// The model of the last successful check, reused when only the theme changed.
 #[derive(Debug, Clone)]
 struct Checked {

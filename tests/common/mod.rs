@@ -95,6 +95,16 @@ fn encode(text: &str, encoding: Enc) -> Vec<u8> {
     }
 }
 
+/// Fails with what the command printed unless it succeeded.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Runs the `gongkai` binary with `args`.
 pub fn gongkai(args: &[&str]) -> Output {
     Command::cargo_bin("gongkai")
