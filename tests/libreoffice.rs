@@ -6,6 +6,8 @@
 //! Both are built with the same date, and every output file must be the same bytes,
 //! except that the month page names the source file (`执法中队.xlsx` for `执法中队.csv`).
 //!
+//! A second test does the same with workbooks the test writes itself (rust_xlsxwriter).
+//!
 //! LibreOffice is installed by `scripts/test.sh`; where it is missing the test says so
 //! and passes, except under CI (`CI` set), where it fails.
 
@@ -105,7 +107,14 @@ fn a_libreoffice_workbook_builds_the_same_site_as_its_csv() {
         std::fs::copy(&xlsx, registers.join(month).join("执法中队.xlsx")).unwrap();
     }
 
-    let (a, b) = (build(&csv_site), build(&xlsx_site));
+    assert_same_site(&csv_site, &xlsx_site, months.len());
+}
+
+/// Builds both sites and holds that every output file is the same bytes, but for the
+/// month page of each of `converted` months, which names its source file
+/// (`执法中队.xlsx` for `执法中队.csv`).
+fn assert_same_site(csv_site: &Path, xlsx_site: &Path, converted: usize) {
+    let (a, b) = (build(csv_site), build(xlsx_site));
     let (left, right) = (common::digests(&a), common::digests(&b));
     let paths = |d: &[(String, String)]| d.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(paths(&left), paths(&right));
@@ -125,9 +134,63 @@ fn a_libreoffice_workbook_builds_the_same_site_as_its_csv() {
             "{path}"
         );
     }
-    assert_eq!(
-        differing,
-        months.len(),
-        "one month page per converted month"
-    );
+    assert_eq!(differing, converted, "one month page per converted month");
+}
+
+/// The same with workbooks written by the test itself (rust_xlsxwriter), cells typed as
+/// an office keeps them: dates as date cells, amounts as numbers, the title lines above
+/// the header as text.
+#[test]
+fn a_workbook_written_by_rust_xlsxwriter_builds_the_same_site_as_its_csv() {
+    use chrono::{Datelike, NaiveDate};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv_site, xlsx_site) = (tmp.path().join("csv"), tmp.path().join("xlsx"));
+    for site in [&csv_site, &xlsx_site] {
+        std::fs::create_dir_all(site).unwrap();
+        copy_example(site);
+    }
+    let registers = xlsx_site.join("content/registers");
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    let mut converted = 0;
+    for entry in std::fs::read_dir(&registers).unwrap() {
+        let csv = entry.unwrap().path().join("执法中队.csv");
+        if !csv.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (row, record) in reader.records().enumerate() {
+            for (col, cell) in record.unwrap().iter().enumerate() {
+                let (row, col) = (row as u32, col as u16);
+                if cell.is_empty() {
+                    continue;
+                }
+                if let Ok(d) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+                    let d =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .unwrap();
+                    sheet
+                        .write_datetime_with_format(row, col, &d, &date_format)
+                        .unwrap();
+                } else if let Some(n) = cell.parse::<f64>().ok().filter(|_| !cell.starts_with('0'))
+                {
+                    sheet.write_number(row, col, n).unwrap();
+                } else {
+                    sheet.write_string(row, col, cell).unwrap();
+                }
+            }
+        }
+        workbook.save(csv.with_extension("xlsx")).unwrap();
+        std::fs::remove_file(&csv).unwrap();
+        converted += 1;
+    }
+    assert!(converted >= 2, "{converted}");
+    assert_same_site(&csv_site, &xlsx_site, converted);
 }
