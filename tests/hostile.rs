@@ -103,11 +103,28 @@ impl Site {
         (output.status.code().unwrap_or(-1), text)
     }
 
-    /// Builds and asserts success.
+    /// `gongkai check` on the site with the same day: its exit code and report.
+    fn check(&self) -> (i32, String) {
+        let output: Output = Command::cargo_bin("gongkai")
+            .unwrap()
+            .args(["check", "--root"])
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .env("GONGKAI_TODAY", "2025-01-20")
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        (output.status.code().unwrap_or(-1), text)
+    }
+
+    /// Builds and asserts success; `check` must pass too.
     #[track_caller]
     fn build_ok(&self) -> BTreeMap<String, Vec<u8>> {
         let (code, text) = self.build();
         assert_eq!(code, 0, "build failed:\n{text}");
+        let (code, text) = self.check();
+        assert_eq!(code, 0, "check refused what build published:\n{text}");
         snapshot(&self.out())
     }
 
@@ -122,6 +139,9 @@ impl Site {
         }
         assert!(text.contains("保持原样"), "{text}");
         assert!(snapshot(&self.out()) == *before, "previous output changed");
+        // check says the same: never "可以发布" where build refuses.
+        let (code, report) = self.check();
+        assert_eq!(code, 1, "check passed what build refused:\n{report}");
         text
     }
 }
