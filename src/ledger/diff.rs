@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::seal::Seal;
 use crate::hazard::{HazardRecord, Level, YearMonth};
-use crate::schema::{Cell, Column, Field, Ruled, COLUMNS};
+use crate::schema::{published_cells, Cell, Column, Field, PublishedCells, Ruled, COLUMNS};
 
 /// Which rule a change breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,17 +66,27 @@ pub struct Change {
     pub before: Option<(YearMonth, PathBuf, usize)>,
 }
 
-/// One hazard of a month as the site publishes it.
-#[derive(Debug, Clone)]
-pub struct Published<'a> {
-    pub record: &'a HazardRecord,
-    /// The published cells, in [`super::columns`] order.
-    pub cells: Vec<String>,
-}
-
 /// A month's published hazards by 编号 (the first row of a duplicated id; duplicates
 /// are a check error of their own).
-pub type MonthRows<'a> = BTreeMap<&'a str, Published<'a>>;
+pub type MonthRows<'a> = BTreeMap<&'a str, &'a HazardRecord>;
+
+/// A month's published rows as a seal holds them (a JSON list of [`PublishedCells`] in
+/// 编号 order), serialised straight from the records.
+#[derive(Debug, Clone, Copy)]
+pub struct SealedRows<'m, 'a>(pub &'m MonthRows<'a>);
+
+impl serde::Serialize for SealedRows<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.values().map(|r| PublishedCells(r)))
+    }
+}
+
+/// True when the month's register publishes exactly what `seal` froze: its rows
+/// serialise to the seal's bytes. The common case (nothing changed) costs one
+/// serialisation and a comparison, not a parse of the seal's cells.
+pub fn same_as_sealed(seal: &Seal, current: &MonthRows<'_>) -> bool {
+    serde_json::to_vec(&SealedRows(current)).is_ok_and(|json| json == seal.rows_json())
+}
 
 /// Changes between a month's register and its seal's rows.
 pub fn against_seal(
@@ -106,20 +117,21 @@ pub fn against_seal(
             });
             continue;
         };
+        let cells = published_cells(now);
         for (i, column) in columns.iter().enumerate() {
             let old = row.get(i).map_or("", String::as_str);
-            let new = now.cells.get(i).map_or("", String::as_str);
+            let new = cells.get(i).map_or("", String::as_str);
             if old != new {
                 changes.push(Change {
                     kind: Kind::SealedCell,
                     month,
                     id: id.clone(),
-                    title: now.record.title.clone(),
+                    title: now.title.clone(),
                     column: Some(column),
                     old: old.to_string(),
                     new: new.to_string(),
-                    file: Some(now.record.origin.file.clone()),
-                    row: Some(now.record.origin.row),
+                    file: Some(now.origin.file.clone()),
+                    row: Some(now.origin.row),
                     before: None,
                 });
             }
@@ -131,12 +143,12 @@ pub fn against_seal(
                 kind: Kind::SealedAdded,
                 month,
                 id: id.to_string(),
-                title: now.record.title.clone(),
+                title: now.title.clone(),
                 column: None,
                 old: String::new(),
-                new: now.record.title.clone(),
-                file: Some(now.record.origin.file.clone()),
-                row: Some(now.record.origin.row),
+                new: now.title.clone(),
+                file: Some(now.origin.file.clone()),
+                row: Some(now.origin.row),
                 before: None,
             });
         }
@@ -160,7 +172,7 @@ pub fn between_months(
     let mut changes = Vec::new();
     for (id, now) in cur {
         let Some(then) = prev.get(id) else { continue };
-        let (a, b) = (then.record, now.record);
+        let (a, b) = (*then, *now);
         for (column, rule) in &ruled {
             let (old, new) = (column.get(a), column.get(b));
             let kind = match rule {

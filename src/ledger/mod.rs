@@ -28,7 +28,7 @@ use crate::hazard::YearMonth;
 use crate::load::RegisterFile;
 use chain::{Archive, ChainFile};
 use corrections::Correction;
-use diff::{Change, Kind, MonthRows, Published};
+use diff::{Change, Kind, MonthRows};
 use seal::{Seal, SealBody, SealedCorrection, ARCHIVE_DIR};
 
 /// When a run seals months.
@@ -75,8 +75,8 @@ pub struct MonthSeal {
 /// What the site shows of the ledger.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// Every seal, in chain order, the new ones included, without their rows
-    /// ([`Seal::without_rows`]).
+    /// Every seal, in chain order, the new ones included (their rows left as JSON in
+    /// the shared bytes).
     pub seals: Vec<Seal>,
     /// The seals this run made (written by [`write_new_seals`]).
     pub new_seals: Vec<Seal>,
@@ -156,15 +156,17 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     let mut changes: Vec<Change> = latest
         .par_iter()
         .filter_map(|(month, s)| {
-            current.get(month).map(|rows| {
-                diff::against_seal(
-                    *month,
-                    &columns,
-                    &s.body.rows,
-                    &rows.rows,
-                    rows.first_file.clone(),
-                )
-            })
+            let rows = current.get(month)?;
+            if diff::same_as_sealed(s, &rows.rows) {
+                return Some(Vec::new());
+            }
+            Some(diff::against_seal(
+                *month,
+                &columns,
+                &s.rows(),
+                &rows.rows,
+                rows.first_file.clone(),
+            ))
         })
         .flatten()
         .collect();
@@ -246,9 +248,8 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
         }
     }
 
-    // Seals to make. What the site keeps of the seals needs no rows any more: they
-    // were compared above.
-    let mut seals: Vec<Seal> = archive.seals.iter().map(Seal::without_rows).collect();
+    // Seals to make.
+    let mut seals: Vec<Seal> = archive.seals.clone();
     let mut new_seals = Vec::new();
     let changed: BTreeSet<YearMonth> = changes
         .iter()
@@ -284,11 +285,11 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
             previous: seals.last().map(|s| s.sha256.clone()),
             supersedes: sealed.map(|s| s.sha256.clone()),
             columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: rows.rows.values().map(|p| p.cells.clone()).collect(),
+            rows: diff::SealedRows(&rows.rows),
             corrections: made,
         };
         let s = Seal::new(body);
-        seals.push(s.without_rows());
+        seals.push(s.clone());
         new_seals.push(s);
     }
 
@@ -368,10 +369,7 @@ fn published_rows<'a>(registers: &[&'a RegisterFile]) -> BTreeMap<YearMonth, Mon
             let mut rows: MonthRows<'a> = BTreeMap::new();
             for file in &files {
                 for record in &file.records {
-                    rows.entry(record.id.as_str()).or_insert_with(|| Published {
-                        record,
-                        cells: crate::schema::published_cells(record),
-                    });
+                    rows.entry(record.id.as_str()).or_insert(record);
                 }
             }
             // A removed hazard is named against the month's folder (its files are one

@@ -48,9 +48,11 @@ pub struct SealedCorrection {
     pub approver: String,
 }
 
-/// What a seal says, in the order it is written.
+/// What a seal says, in the order it is written. `R` is what stands for the rows: the
+/// rows themselves when a seal is made (anything that serialises as a list of rows of
+/// strings), and in a [`Seal`] their place in its bytes ([`RowsAt`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SealBody {
+pub struct SealBody<R = Vec<Vec<String>>> {
     /// [`FORMAT`].
     pub format: String,
     /// `YYYY-MM`
@@ -68,20 +70,26 @@ pub struct SealBody {
     /// The published columns, canonical headers.
     pub columns: Vec<String>,
     /// The register as the site shows it: one row per hazard, ordered by 编号.
-    pub rows: Vec<Vec<String>>,
+    pub rows: R,
     /// The corrections that made this version differ from the one it supersedes (and
     /// corrections of quiet rewrites between months this month's content relies on).
     pub corrections: Vec<SealedCorrection>,
 }
 
-/// A seal as stored: the body, its bytes and digest.
+/// Where a seal's rows are in its bytes. The rows stay JSON until they are needed:
+/// a month whose register serialises to exactly these bytes has not changed, and a
+/// county's twelve seals hold 2.8 million cells that need never become strings.
+pub type RowsAt = std::ops::Range<usize>;
+
+/// A seal as stored: the body (its rows left in the bytes), its bytes and digest.
+/// Cloning one is cheap: the bytes are shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seal {
-    pub body: SealBody,
+    pub body: SealBody<RowsAt>,
     /// Lower-case hex SHA-256 of the body bytes.
     pub sha256: String,
     /// The whole file.
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// Why a seal file cannot be trusted. Messages are for staff and the public.
@@ -99,7 +107,7 @@ pub enum SealError {
 
 impl Seal {
     /// Makes a seal from its body: serialises it and computes the digest.
-    pub fn new(body: SealBody) -> Seal {
+    pub fn new<R: Serialize>(body: SealBody<R>) -> Seal {
         let json = serde_json::to_vec(&body).expect("a seal body serialises");
         let sha256 = hex(&Sha256::digest(&json));
         let mut bytes =
@@ -109,14 +117,12 @@ impl Seal {
         bytes.extend_from_slice(MIDDLE);
         bytes.extend_from_slice(&json);
         bytes.extend_from_slice(SUFFIX);
-        Seal {
-            body,
-            sha256,
-            bytes,
-        }
+        // Read back, so a new seal is exactly what the next run will read.
+        Seal::read(bytes).expect("a seal just made reads back")
     }
 
-    /// Reads a seal file's bytes, checking the digest over the body bytes as stored.
+    /// Reads a seal file's bytes, checking the digest over the body bytes as stored and
+    /// the shape of the rows (a list of rows of strings), without making strings of them.
     pub fn read(bytes: Vec<u8>) -> Result<Seal, SealError> {
         let stored = stored_digest(&bytes).ok_or(SealError::Envelope)?;
         let body_start = PREFIX.len() + 64 + MIDDLE.len();
@@ -130,39 +136,44 @@ impl Seal {
         if hex(&Sha256::digest(json)) != stored {
             return Err(SealError::Digest);
         }
-        let body: SealBody =
+        let body: SealBody<&serde_json::value::RawValue> =
             serde_json::from_slice(json).map_err(|e| SealError::Body(e.to_string()))?;
         if body.format != FORMAT {
             return Err(SealError::Body(format!("未知格式 {}", body.format)));
         }
+        let raw = body.rows.get();
+        serde_json::from_str::<RowsShape>(raw).map_err(|e| SealError::Body(e.to_string()))?;
+        // The raw value borrows from `json`: its place there is its place in the file.
+        let start = body_start + (raw.as_ptr() as usize - json.as_ptr() as usize);
+        let rows = start..start + raw.len();
         let sha256 = stored.to_string();
+        let body = SealBody {
+            format: body.format,
+            month: body.month,
+            version: body.version,
+            seq: body.seq,
+            sealed_on: body.sealed_on,
+            previous: body.previous,
+            supersedes: body.supersedes,
+            columns: body.columns,
+            rows,
+            corrections: body.corrections,
+        };
         Ok(Seal {
             body,
             sha256,
-            bytes,
+            bytes: bytes.into(),
         })
     }
 
-    /// A copy without the body's rows (the bytes stay whole): what the site keeps of a
-    /// seal once its month has been compared with it. A county's twelve seals hold
-    /// 120,000 rows of 23 cells; a copy of them would stay in memory for the whole build.
-    pub fn without_rows(&self) -> Seal {
-        Seal {
-            body: SealBody {
-                rows: Vec::new(),
-                format: self.body.format.clone(),
-                month: self.body.month.clone(),
-                version: self.body.version,
-                seq: self.body.seq,
-                sealed_on: self.body.sealed_on.clone(),
-                previous: self.body.previous.clone(),
-                supersedes: self.body.supersedes.clone(),
-                columns: self.body.columns.clone(),
-                corrections: self.body.corrections.clone(),
-            },
-            sha256: self.sha256.clone(),
-            bytes: self.bytes.clone(),
-        }
+    /// The JSON of the rows, exactly as sealed.
+    pub fn rows_json(&self) -> &[u8] {
+        &self.bytes[self.body.rows.clone()]
+    }
+
+    /// The rows as strings (parsed from [`Seal::rows_json`]; read has checked their shape).
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        serde_json::from_slice(self.rows_json()).unwrap_or_default()
     }
 
     /// The file name in `archive/`: `2026-05.json`, re-issues `2026-05.v2.json`.
@@ -221,6 +232,66 @@ pub fn fingerprint(sha256: &str) -> String {
         .map(|c| std::str::from_utf8(c).unwrap_or_default())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Accepts a list of lists of strings and nothing else, keeping nothing (strings without
+/// escapes are not even copied).
+struct RowsShape;
+
+impl<'de> Deserialize<'de> for RowsShape {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(Rows)
+    }
+}
+
+struct Rows;
+struct Row;
+struct Text;
+
+impl<'de> serde::de::Visitor<'de> for Rows {
+    type Value = RowsShape;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of rows")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RowsShape, A::Error> {
+        while seq.next_element_seed(Row)?.is_some() {}
+        Ok(RowsShape)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Row {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Row {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a row: a list of strings")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Text)?.is_some() {}
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Text {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Text {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -288,13 +359,60 @@ mod tests {
     #[test]
     fn a_seal_reads_back_and_any_changed_byte_is_caught() {
         let seal = Seal::new(body("2026-05"));
-        assert_eq!(Seal::read(seal.bytes.clone()).unwrap(), seal);
+        assert_eq!(Seal::read(seal.bytes.to_vec()).unwrap(), seal);
+        assert_eq!(seal.rows(), body("2026-05").rows);
         assert_eq!(stored_digest(&seal.bytes), Some(seal.sha256.as_str()));
         for i in 0..seal.bytes.len() {
-            let mut bytes = seal.bytes.clone();
+            let mut bytes = seal.bytes.to_vec();
             bytes[i] ^= 0x01;
             assert!(Seal::read(bytes).is_err(), "byte {i} changed unnoticed");
         }
+    }
+
+    #[test]
+    fn rows_that_are_not_lists_of_strings_are_refused_even_with_a_right_digest() {
+        for rows in [
+            serde_json::json!([["A-1", 5]]),
+            serde_json::json!(["A-1"]),
+            serde_json::json!({"A-1": []}),
+            serde_json::json!([["A-1", null]]),
+        ] {
+            let mut b = body("2026-05");
+            b.rows = Vec::new();
+            let crafted = SealBody {
+                rows: rows.clone(),
+                format: b.format,
+                month: b.month,
+                version: b.version,
+                seq: b.seq,
+                sealed_on: b.sealed_on,
+                previous: b.previous,
+                supersedes: b.supersedes,
+                columns: b.columns,
+                corrections: b.corrections,
+            };
+            let json = serde_json::to_vec(&crafted).unwrap();
+            let mut bytes = PREFIX.to_vec();
+            bytes.extend_from_slice(hex(&Sha256::digest(&json)).as_bytes());
+            bytes.extend_from_slice(MIDDLE);
+            bytes.extend_from_slice(&json);
+            bytes.extend_from_slice(SUFFIX);
+            assert!(
+                matches!(Seal::read(bytes), Err(SealError::Body(_))),
+                "{rows} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn the_rows_json_is_the_rows_as_sealed() {
+        let mut b = body("2026-05");
+        b.rows
+            .push(vec!["A-2".into(), "引号\"与\\反斜杠\n换行".into()]);
+        let want = serde_json::to_vec(&b.rows).unwrap();
+        let seal = Seal::new(b.clone());
+        assert_eq!(seal.rows_json(), want.as_slice());
+        assert_eq!(seal.rows(), b.rows);
     }
 
     #[test]
@@ -317,12 +435,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let seal = Seal::new(body("2026-05"));
         let path = write_new(dir.path(), &seal).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), seal.bytes);
+        assert_eq!(std::fs::read(&path).unwrap(), *seal.bytes);
         let mut other = body("2026-05");
         other.sealed_on = "2026-06-01".into();
         let err = write_new(dir.path(), &Seal::new(other)).unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
-        assert_eq!(std::fs::read(&path).unwrap(), seal.bytes, "unchanged");
+        assert_eq!(std::fs::read(&path).unwrap(), *seal.bytes, "unchanged");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temp file left");
     }

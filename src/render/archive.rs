@@ -41,7 +41,7 @@ pub fn files(site: &Disclosure) -> Vec<OutputFile> {
         .iter()
         .map(|s| OutputFile {
             path: format!("{ARCHIVE_DIR}/{}", s.file_name()),
-            bytes: s.bytes.clone(),
+            bytes: s.bytes.to_vec(),
             source: None,
         })
         .collect();

@@ -166,3 +166,37 @@ fn a_sample_column_is_one_entry() {
     assert_eq!(origin.column.as_deref(), Some("验收人"));
     assert_eq!(origin.row, Some(2));
 }
+
+#[test]
+fn published_cells_serialise_straight_from_the_record_as_their_texts_do() {
+    use crate::hazard::{Level, Source};
+    use chrono::NaiveDate;
+    let date = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let full = HazardRecord {
+        title: "引号\"、反斜杠\\、换行\n与\t制表".to_string(),
+        locality: Some("东庄村".to_string()),
+        level: Some(Level::Major),
+        source: Some(Source::Enforcement),
+        supervised: true,
+        found: date("2024-05-12"),
+        deadline: date("2024-06-30"),
+        funds: Some(12.5),
+        done: date("2024-06-01"),
+        ..HazardRecord::sample("YH-1", Status::Rectified)
+    };
+    let bare = HazardRecord {
+        measures: None,
+        owner: None,
+        funds: Some(3.0),
+        plan: None,
+        ..HazardRecord::sample("YH-2", Status::NotStarted)
+    };
+    for record in [&full, &bare] {
+        let direct = serde_json::to_string(&PublishedCells(record)).unwrap();
+        let texts = serde_json::to_string(&published_cells(record)).unwrap();
+        assert_eq!(direct, texts);
+    }
+    assert!(serde_json::to_string(&PublishedCells(&full))
+        .unwrap()
+        .contains(r#""2024-05-12""#));
+}
