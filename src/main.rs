@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         return gongkai::desktop::run(dropped);
     }
     let cli = cmd::zh::parse();
-    if matches!(cli.command, Command::Serve(_)) {
+    if matches!(
+        cli.command,
+        Command::Serve(_) | Command::Build(_) | Command::Check(_) | Command::Seal(_)
+    ) {
         keep_freed_memory();
     }
     match &cli.command {
@@ -32,13 +35,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The preview server rebuilds the site on every save. By default mimalloc hands freed
-/// pages back to the OS soon after, so each rebuild faults them in and zeroes them again:
-/// a fifth of the preview's CPU at county scale, and 0.1-0.3 s of the time from saving a
-/// register to seeing the page (BENCHMARKS.md). A preview is one long-lived process that
-/// needs the same memory again at every save, so it keeps what it freed (at county scale
-/// about 80 MB more at the peak). `gongkai build` keeps the default: it runs once, and
-/// returning memory keeps its peak lower.
+/// By default mimalloc hands freed pages back to the OS soon after, and the next
+/// allocation faults them in and has the kernel zero them again. Rendering allocates and
+/// frees all the time, so at county scale that zeroing was a fifth of the preview's CPU
+/// and an eighth of a build's: `perf stat` counted 27,000-34,000 page faults (each a
+/// 2 MB huge page) and 23.3 s of CPU for a build, 1,060 faults and 20.1 s with freed
+/// memory kept; the build took 12.7 s instead of 15.2 s, its peak 35 MB more
+/// (BENCHMARKS.md). The preview keeps its memory between saves for the same reason.
 fn keep_freed_memory() {
     // `mi_option_purge_delay` of mimalloc.h (the same position in mimalloc v2 and v3);
     // libmimalloc-sys has no constant for it. -1 means "never purge".

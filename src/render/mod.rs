@@ -351,16 +351,25 @@ impl<'a> Plan<'a> {
             })
     }
 
-    /// Renders every page in parallel and hands each file to `sink` as soon as it is
-    /// made (pages in any order, then the other files, then the search index). The
-    /// index is made from the model beside the page rendering, not from the pages, so
-    /// no page is kept after the sink has it. Stops at the first render error or sink
-    /// error.
+    /// Hands every file to `sink` as soon as it is made: first the non-page files
+    /// (moved out of the plan, so a county's 140 MB of open data and seals are not held
+    /// while the pages render), then the pages, rendered in parallel, in any order, then
+    /// the search index. The index is made from the model beside the page rendering, not
+    /// from the pages, so no page is kept after the sink has it. Stops at the first
+    /// render error or sink error.
     pub fn stream<E: Send>(
-        &self,
+        mut self,
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), StreamError<E>> {
         let timings = crate::diag::timings::wanted();
+        let files = match self.files.take() {
+            Some(made) => made,
+            None => self.make_files(),
+        }
+        .map_err(StreamError::Render)?;
+        files
+            .into_par_iter()
+            .try_for_each(|file| sink(file).map_err(StreamError::Sink))?;
         let pages_started = std::time::Instant::now();
         let (pages, index) = rayon::join(
             || {
@@ -380,9 +389,6 @@ impl<'a> Plan<'a> {
             || self.search_index(),
         );
         pages?;
-        for file in self.files().map_err(StreamError::Render)? {
-            sink(file.clone()).map_err(StreamError::Sink)?;
-        }
         for file in index.map_err(StreamError::Render)? {
             sink(file).map_err(StreamError::Sink)?;
         }
