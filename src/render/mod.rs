@@ -13,6 +13,7 @@ pub mod feed;
 pub mod markdown;
 pub mod opendata;
 pub mod pages;
+pub mod rows;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
@@ -56,6 +57,9 @@ pub struct RenderOptions {
     pub sealing: crate::ledger::Sealing,
     /// The previous output, whose `archive/` the site's must still contain.
     pub previous_out: Option<PathBuf>,
+    /// Render each row of a month's lists once and paste it into every list page
+    /// ([`rows`]); off only to prove the pages are the same bytes without it.
+    pub row_reuse: bool,
 }
 
 impl RenderOptions {
@@ -68,6 +72,7 @@ impl RenderOptions {
             today: crate::today::Today::from_env_or_clock().date,
             sealing: crate::ledger::Sealing::Never,
             previous_out: None,
+            row_reuse: true,
         }
     }
 }
@@ -131,7 +136,7 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
 /// already made. Every output path is claimed up front, so two things that would write
 /// the same file are reported before anything is rendered.
 pub struct Plan<'a> {
-    tera: tera::Tera,
+    tera: std::sync::Arc<tera::Tera>,
     ctx: pages::SiteContext<'a>,
     pages: Vec<pages::PageJob<'a>>,
     /// Theme assets and `static/` files, sorted.
@@ -161,7 +166,6 @@ pub enum StreamError<E> {
     Sink(E),
 }
 
-/// Plans the site of `site` (see [`Plan`]).
 /// Plans the site of `site` (see [`Plan`]) without making its data files yet: the
 /// preview plans on every change and makes them only when one is asked for.
 pub fn plan_lazily<'a>(
@@ -180,6 +184,15 @@ pub fn plan_lazily<'a>(
     jobs.push(search::page(&ctx));
     let roots: Vec<String> = jobs.iter().map(|job| ctx.root_of(&job.path)).collect();
     ctx.prepare(&tera, roots.iter().map(String::as_str))?;
+    let tera = std::sync::Arc::new(tera);
+    let reads_rows = rows::READERS
+        .iter()
+        .any(|name| !theme.is_default_template(name));
+    ctx.rows = if opts.row_reuse && !reads_rows {
+        rows::RowFragments::new(std::sync::Arc::clone(&tera), &rows::list_pages(&jobs))
+    } else {
+        rows::RowFragments::off()
+    };
 
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for job in &jobs {

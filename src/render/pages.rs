@@ -214,6 +214,8 @@ pub struct SiteContext<'a> {
     /// and footer rendered from it), made once by [`SiteContext::prepare`] and cloned
     /// per page instead of serialised and rendered again for each of tens of thousands.
     bases: HashMap<(String, Section), Context>,
+    /// The rows of the months' lists, rendered once ([`super::rows`]); set by the plan.
+    pub rows: super::rows::RowFragments,
 }
 
 impl<'a> SiteContext<'a> {
@@ -255,6 +257,7 @@ impl<'a> SiteContext<'a> {
         SiteContext {
             latest_entries,
             bases: HashMap::new(),
+            rows: super::rows::RowFragments::off(),
             site,
             info: SiteInfo {
                 title: site.config.title.clone(),

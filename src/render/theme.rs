@@ -77,6 +77,18 @@ impl Theme {
         Ok(theme)
     }
 
+    /// True when template `name` is the default theme's as shipped (embedded, or a
+    /// copy of the same text on disk).
+    pub fn is_default_template(&self, name: &str) -> bool {
+        let Some(file) = self.templates.get(name) else {
+            return false;
+        };
+        file.origin == Origin::Builtin
+            || DEFAULT_THEME
+                .get_file(Path::new("templates").join(name))
+                .is_some_and(|shipped| shipped.contents() == file.bytes.as_slice())
+    }
+
     /// The embedded default theme alone (for tests and `gongkai new`).
     pub fn builtin() -> Theme {
         let mut theme = Theme::default();

@@ -13,10 +13,9 @@ use tera::Context;
 use super::{Crumb, PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::{HazardEntry, MonthReport};
+use crate::render::rows::ListedRow;
 use crate::render::urls;
-use crate::render::views::{
-    page_count, page_range, GroupView, HazardRow, Link, MonthSummary, PagerView,
-};
+use crate::render::views::{page_count, page_range, GroupView, Link, MonthSummary, PagerView};
 
 /// Where a hazard stands in a month's list, in the order the list shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -244,7 +243,7 @@ impl MonthFilters {
 struct ListGroup<'a> {
     label: &'static str,
     key: &'static str,
-    hazards: Vec<HazardRow<'a>>,
+    hazards: Vec<ListedRow<'a>>,
 }
 
 /// Above this many villages, the month page links its villages (each with its counts,
@@ -289,19 +288,43 @@ pub fn pages(report: &MonthReport) -> Vec<PageJob<'_>> {
             move |ctx| villages_context(ctx, report),
         ));
     }
-    for filter in filters {
-        let entries: Vec<&HazardEntry> = ordered
-            .iter()
-            .copied()
-            .filter(|e| filter.matches(e))
-            .collect();
+    // Every filter's entries in one pass over the month (a county month has hundreds of
+    // villages: a pass per filter was 5 million comparisons a month).
+    let mut members: Vec<Vec<&HazardEntry>> = vec![Vec::new(); filters.len()];
+    let village_index: FxHashMap<&str, usize> = filters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            Filter::Village(name) => Some((*name, i)),
+            _ => None,
+        })
+        .collect();
+    for e in &ordered {
+        for (i, filter) in filters.iter().enumerate() {
+            if matches!(filter, Filter::Village(_)) {
+                break;
+            }
+            if filter.matches(e) {
+                members[i].push(e);
+            }
+        }
+        if let Some(&i) = e
+            .record
+            .locality
+            .as_deref()
+            .and_then(|v| village_index.get(v))
+        {
+            members[i].push(e);
+        }
+    }
+    for (filter, entries) in filters.into_iter().zip(members) {
         let entries = std::sync::Arc::new(entries);
         for n in 1..=page_count(entries.len()).max(1) {
             let first = filter.path(&urls::month_path(report.month));
             let entries = std::sync::Arc::clone(&entries);
             jobs.push(PageJob::lazy(
                 urls::list_page_path(&first, n),
-                "month_filter.html",
+                crate::render::rows::LIST_TEMPLATE,
                 filter.what(report, n),
                 move |ctx| filter_context(ctx, report, filter, &entries, n),
             ));
@@ -337,7 +360,7 @@ fn filter_context(
             });
         }
         if let Some(group) = groups.last_mut() {
-            group.hazards.push(HazardRow::new(e, &root));
+            group.hazards.push(ctx.rows.row(report.month, e, &root));
         }
     }
     let figures = match filter {
@@ -372,6 +395,7 @@ fn filter_context(
         "pager",
         &PagerView::new(n, entries.len(), &root, |k| urls::list_page_path(&first, k)),
     );
+    ctx.rows.page_done(report.month);
     c
 }
 
