@@ -141,8 +141,11 @@ pub struct Plan<'a> {
     pages: Vec<pages::PageJob<'a>>,
     /// Theme assets and `static/` files, sorted.
     statics: Vec<OutputFile>,
-    /// Every non-page file, sorted, once made.
+    /// Every non-page file, sorted, once made (the preview's).
     files: std::sync::OnceLock<Result<Vec<OutputFile>, RenderError>>,
+    /// The non-page files but the months' open data, once made, with every generated
+    /// path (the open data's too) checked against the pages and static files.
+    small: std::sync::OnceLock<Result<Vec<OutputFile>, RenderError>>,
     owners: BTreeMap<String, String>,
     by_path: HashMap<String, usize>,
     /// Per-template cost counters, kept only under `GONGKAI_TIMINGS`.
@@ -223,18 +226,22 @@ pub fn plan_lazily<'a>(
         pages: jobs,
         statics,
         files: std::sync::OnceLock::new(),
+        small: std::sync::OnceLock::new(),
         owners,
         by_path,
         timings: timings::RenderTimings::from_env(),
     })
 }
 
-/// Plans the site of `site` and makes its data files at once, so every problem of
+/// Plans the site of `site` and checks every output path at once, so every problem of
 /// the plan (two things with one output path) is reported before any page is
-/// rendered: what a build uses.
+/// rendered: what a build uses. The months' open data is made when it is streamed.
 pub fn plan<'a>(site: &'a Disclosure, opts: &RenderOptions) -> Result<Plan<'a>, RenderError> {
     let plan = plan_lazily(site, opts)?;
-    plan.files()?;
+    plan.small
+        .get_or_init(|| plan.make_small_files())
+        .as_ref()
+        .map_err(Clone::clone)?;
     Ok(plan)
 }
 
@@ -262,8 +269,9 @@ impl<'a> Plan<'a> {
     /// The theme and static files and, if already made, the others: what can be
     /// counted without making anything.
     pub fn planned_files(&self) -> usize {
-        match self.files.get() {
-            Some(Ok(files)) => files.len(),
+        match (self.files.get(), self.small.get()) {
+            (Some(Ok(files)), _) => files.len(),
+            (_, Some(Ok(small))) => small.len() + 3 * self.ctx.site.months.len(),
             _ => self.statics.len(),
         }
     }
@@ -276,9 +284,32 @@ impl<'a> Plan<'a> {
             .is_ok()
     }
 
-    /// Open data, feed and sitemap, each path checked against every page and static
-    /// file; merged with the statics, sorted.
+    /// Every non-page file, sorted: [`Plan::make_small_files`] and the months' open
+    /// data.
     fn make_files(&self) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = match self.small.get() {
+            Some(made) => made.clone()?,
+            None => self.make_small_files()?,
+        };
+        let started = std::time::Instant::now();
+        files.par_extend(
+            self.ctx
+                .site
+                .months
+                .par_iter()
+                .flat_map_iter(|month| opendata::month_files(self.ctx.site, month)),
+        );
+        if self.timings.is_some() {
+            eprintln!("files: open data in {:.2?}", started.elapsed());
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// The statics, the data dictionary, the annual tables, the ledger's files, the
+    /// feed and the sitemap, sorted; every generated path, the months' open data
+    /// included, checked against every page and static file.
+    fn make_small_files(&self) -> Result<Vec<OutputFile>, RenderError> {
         let site = self.ctx.site;
         let html_paths: Vec<String> = self
             .pages
@@ -293,46 +324,42 @@ impl<'a> Plan<'a> {
                 eprintln!("files: {what} in {:.2?}", started.elapsed());
             }
         };
-        // Open data (twelve months of 10,000 rows at county scale) beside the feed
-        // and the sitemap.
-        let (data, (atom, map)) = rayon::join(
-            || {
-                let started = std::time::Instant::now();
-                let data = opendata::render(site);
-                timed("open data", started);
-                data
-            },
-            || {
-                let started = std::time::Instant::now();
-                let atom = feed::atom(site);
-                timed("feed", started);
-                let started = std::time::Instant::now();
-                let map = sitemap::render(site, &html_paths);
-                timed("sitemap", started);
-                (atom, map)
-            },
-        );
+        let started = std::time::Instant::now();
+        let atom = feed::atom(site);
+        timed("feed", started);
+        let started = std::time::Instant::now();
+        let map = sitemap::render(site, &html_paths);
+        timed("sitemap", started);
         let annual = pages::timely::csv_files(site);
         let ledger_files = archive::files(site);
-        for file in data
-            .into_iter()
+        let month_data: Vec<String> = site
+            .months
+            .iter()
+            .flat_map(|m| opendata::month_paths(m.month))
+            .collect();
+        let made = std::iter::once(opendata::dictionary(site))
             .chain(annual)
             .chain(ledger_files)
             .chain(std::iter::once(atom))
-            .chain(map)
-        {
-            let what = format!("自动生成的 {}", file.path);
-            if let Some(other) = owners.get(&file.path) {
+            .chain(map);
+        let paths: Vec<(String, Option<OutputFile>)> = month_data
+            .into_iter()
+            .map(|path| (path, None))
+            .chain(made.map(|file| (file.path.clone(), Some(file))))
+            .collect();
+        for (path, file) in paths {
+            let what = format!("自动生成的 {path}");
+            if let Some(other) = owners.get(&path) {
                 // A `static/` file or a page there: name the generated file first, as
                 // it is the one the tool always makes.
                 return Err(RenderError::PathClash {
-                    path: file.path.clone(),
+                    path,
                     first: what,
                     second: other.clone(),
                 });
             }
-            owners.insert(file.path.clone(), what);
-            files.push(file);
+            owners.insert(path, what);
+            files.extend(file);
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
@@ -365,8 +392,8 @@ impl<'a> Plan<'a> {
     }
 
     /// Hands every file to `sink` as soon as it is made: first the non-page files
-    /// (moved out of the plan, so a county's 140 MB of open data and seals are not held
-    /// while the pages render), then the pages, rendered in parallel, in any order, then
+    /// (moved out of the plan, and each month's open data as soon as it is made, so a
+    /// county's 140 MB of open data and seals are not all held at once), then the pages, rendered in parallel, in any order, then
     /// the search index. The index is made from the model beside the page rendering, not
     /// from the pages, so no page is kept after the sink has it. Stops at the first
     /// render error or sink error.
@@ -375,14 +402,28 @@ impl<'a> Plan<'a> {
         sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
     ) -> Result<(), StreamError<E>> {
         let timings = crate::diag::timings::wanted();
-        let files = match self.files.take() {
+        let small = match self.small.take() {
             Some(made) => made,
-            None => self.make_files(),
+            None => self.make_small_files(),
         }
         .map_err(StreamError::Render)?;
-        files
+        small
             .into_par_iter()
             .try_for_each(|file| sink(file).map_err(StreamError::Sink))?;
+        // Each month's open data is made and handed over at once (a county's is 100 MB
+        // that would otherwise all be held at the same time).
+        let started = std::time::Instant::now();
+        self.ctx.site.months.par_iter().try_for_each(|month| {
+            opendata::month_files(self.ctx.site, month)
+                .into_iter()
+                .try_for_each(|file| sink(file).map_err(StreamError::Sink))
+        })?;
+        if timings {
+            eprintln!(
+                "files: open data made, scanned and written in {:.2?}",
+                started.elapsed()
+            );
+        }
         let pages_started = std::time::Instant::now();
         let (pages, index) = rayon::join(
             || {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
-use crate::hazard::HazardRecord;
+use crate::hazard::{HazardRecord, YearMonth};
 use crate::model::{Disclosure, HazardEntry, MonthReport};
 use crate::schema::{self, iso_date, Cell, Kind};
 
@@ -225,52 +225,70 @@ struct DictionaryDocument<'a> {
 }
 
 /// Every open-data file of the site: `data/YYYY-MM.csv`, `data/YYYY-MM.xlsx` and
-/// `data/YYYY-MM.json` per month, and [`DICTIONARY_PATH`].
+/// `data/YYYY-MM.json` per month ([`month_files`]), and [`DICTIONARY_PATH`].
 pub fn render(site: &Disclosure) -> Vec<OutputFile> {
     // A county has twelve months of 10,000 rows: the months are made side by side
     // (in month order, so the output does not depend on the threads).
     let mut files: Vec<OutputFile> = site
         .months
         .par_iter()
-        .flat_map_iter(|month| {
-            let hazards: Vec<PublishedHazard> = month
-                .entries
-                .iter()
-                .map(PublishedHazard::from_entry)
-                .collect();
-            [
-                OutputFile {
-                    path: urls::data_csv_path(month.month),
-                    bytes: month_csv(&hazards),
-                    source: None,
-                },
-                OutputFile {
-                    path: urls::data_xlsx_path(month.month),
-                    // Writing to memory fails only on a sheet name Excel refuses, and
-                    // `2024-05` is not one; an empty file would be caught by tests.
-                    bytes: xlsx::month_xlsx(
-                        &hazards,
-                        &month.month.to_string(),
-                        &site.config.issuer,
-                        month.due,
-                    )
-                    .unwrap_or_default(),
-                    source: None,
-                },
-                OutputFile {
-                    path: urls::data_json_path(month.month),
-                    bytes: month_json(site, month, hazards),
-                    source: None,
-                },
-            ]
-        })
+        .flat_map_iter(|month| month_files(site, month))
         .collect();
-    files.push(OutputFile {
+    files.push(dictionary(site));
+    files
+}
+
+/// The paths of a month's open data, in the order of [`month_files`].
+pub fn month_paths(month: YearMonth) -> [String; 3] {
+    [
+        urls::data_csv_path(month),
+        urls::data_xlsx_path(month),
+        urls::data_json_path(month),
+    ]
+}
+
+/// A month's open data: CSV, workbook and JSON (the paths of [`month_paths`]).
+pub fn month_files(site: &Disclosure, month: &MonthReport) -> [OutputFile; 3] {
+    let hazards: Vec<PublishedHazard> = month
+        .entries
+        .iter()
+        .map(PublishedHazard::from_entry)
+        .collect();
+    let [csv_path, xlsx_path, json_path] = month_paths(month.month);
+    [
+        OutputFile {
+            path: csv_path,
+            bytes: month_csv(&hazards),
+            source: None,
+        },
+        OutputFile {
+            path: xlsx_path,
+            // Writing to memory fails only on a sheet name Excel refuses, and
+            // `2024-05` is not one; an empty file would be caught by tests.
+            bytes: xlsx::month_xlsx(
+                &hazards,
+                &month.month.to_string(),
+                &site.config.issuer,
+                month.due,
+            )
+            .unwrap_or_default(),
+            source: None,
+        },
+        OutputFile {
+            path: json_path,
+            bytes: month_json(site, month, hazards),
+            source: None,
+        },
+    ]
+}
+
+/// The data dictionary, [`DICTIONARY_PATH`].
+pub fn dictionary(site: &Disclosure) -> OutputFile {
+    OutputFile {
         path: DICTIONARY_PATH.to_string(),
         bytes: dictionary_json(site),
         source: None,
-    });
-    files
+    }
 }
 
 /// The CSV of a month: BOM, CRLF, canonical headers, neutralised cells.
