@@ -192,7 +192,10 @@ pub fn plan_lazily<'a>(
         .iter()
         .any(|name| !theme.is_default_template(name));
     ctx.rows = if opts.row_reuse && !reads_rows {
-        rows::RowFragments::new(std::sync::Arc::clone(&tera), &rows::list_pages(&jobs))
+        rows::RowFragments::new(
+            std::sync::Arc::clone(&tera),
+            &rows::list_pages(jobs.iter().map(|j| (j.template, j.path.as_str()))),
+        )
     } else {
         rows::RowFragments::off()
     };

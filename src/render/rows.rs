@@ -35,12 +35,14 @@ pub const STAND_IN_ROOT: &str = "../../../../../../../../../../../../";
 /// the rows can be handed over as finished HTML.
 pub const READERS: [&str; 2] = ["hazard_list.html", "month_filter.html"];
 
-/// How many list pages (`month_filter.html`) each month has among `jobs`.
-pub fn list_pages(jobs: &[super::pages::PageJob<'_>]) -> HashMap<YearMonth, usize> {
+/// How many list pages ([`LIST_TEMPLATE`]) each month has among the planned pages,
+/// given as (template, output path).
+pub fn list_pages<'p>(
+    jobs: impl IntoIterator<Item = (&'p str, &'p str)>,
+) -> HashMap<YearMonth, usize> {
     let mut pages = HashMap::new();
-    for job in jobs.iter().filter(|j| j.template == LIST_TEMPLATE) {
-        let month = job
-            .path
+    for (_, path) in jobs.into_iter().filter(|(t, _)| *t == LIST_TEMPLATE) {
+        let month = path
             .strip_prefix("months/")
             .and_then(|rest| rest.split('/').next())
             .and_then(YearMonth::parse);
