@@ -11,6 +11,8 @@ use gongkai::cmd::{self, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Every command and the double-click menu, which runs the same builds.
+    keep_freed_memory();
     gongkai::desktop::prepare_console();
     // A double-click (no arguments) or a folder dropped on the program: the menu.
     let args: Vec<_> = std::env::args_os().skip(1).collect();
@@ -18,12 +20,6 @@ fn main() -> ExitCode {
         return gongkai::desktop::run(dropped);
     }
     let cli = cmd::zh::parse();
-    if matches!(
-        cli.command,
-        Command::Serve(_) | Command::Build(_) | Command::Check(_) | Command::Seal(_)
-    ) {
-        keep_freed_memory();
-    }
     match &cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),

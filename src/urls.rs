@@ -204,6 +204,13 @@ pub fn list_page_path(first: &str, n: usize) -> String {
     format!("{dir}list-{n}/index.html")
 }
 
+/// The month a page under `months/YYYY-MM/` belongs to (its month page, list pages,
+/// village pages); `None` for any other path.
+pub fn month_of(path: &str) -> Option<YearMonth> {
+    let rest = path.strip_prefix("months/")?;
+    YearMonth::parse(rest.split('/').next()?)
+}
+
 /// `data/2024-05.csv`
 pub fn data_csv_path(ym: YearMonth) -> String {
     format!("data/{ym}.csv")
@@ -310,6 +317,13 @@ mod tests {
     fn page_paths() {
         let ym = YearMonth::new(2024, 5).unwrap();
         assert_eq!(month_path(ym), "months/2024-05/index.html");
+        assert_eq!(
+            month_of("months/2024-05/status/open/list-2/index.html"),
+            Some(ym)
+        );
+        assert_eq!(month_of(&month_path(ym)), Some(ym));
+        assert_eq!(month_of("months/index.html"), None);
+        assert_eq!(month_of("hazards/months/2024-05/index.html"), None);
         assert_eq!(data_csv_path(ym), "data/2024-05.csv");
         assert_eq!(data_json_path(ym), "data/2024-05.json");
         assert_eq!(hazard_path("NZ/2024/01"), "hazards/NZ-2024-01.html");

@@ -81,20 +81,24 @@ impl Site {
         std::fs::write(path, bytes).unwrap();
     }
 
-    /// Runs `gongkai build`; returns the exit code and stdout + stderr.
-    fn build(&self) -> (i32, String) {
-        let output: Output = Command::cargo_bin("gongkai")
+    /// Runs `gongkai COMMAND --root SITE`, before January's due day: these tests edit a
+    /// built month to reach the leak scan, and a sealed month's edit is refused by the
+    /// ledger first (tests/ledger.rs covers that).
+    fn gongkai(&self, command: &str) -> Output {
+        Command::cargo_bin("gongkai")
             .unwrap()
-            .args(["build", "--root"])
+            .args([command, "--root"])
             .arg(self.root())
             .env("NO_COLOR", "1")
-            // Before January's due day: these tests edit a built month to reach the leak
-            // scan, and a sealed month's edit is refused by the ledger first
-            // (tests/ledger.rs covers that).
             .env("GONGKAI_TODAY", "2025-01-20")
             .timeout(Duration::from_secs(120))
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Runs `gongkai build`; returns the exit code and stdout + stderr.
+    fn build(&self) -> (i32, String) {
+        let output = self.gongkai("build");
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
@@ -105,15 +109,7 @@ impl Site {
 
     /// `gongkai check` on the site with the same day: its exit code and report.
     fn check(&self) -> (i32, String) {
-        let output: Output = Command::cargo_bin("gongkai")
-            .unwrap()
-            .args(["check", "--root"])
-            .arg(self.root())
-            .env("NO_COLOR", "1")
-            .env("GONGKAI_TODAY", "2025-01-20")
-            .timeout(Duration::from_secs(120))
-            .output()
-            .unwrap();
+        let output = self.gongkai("check");
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
         (output.status.code().unwrap_or(-1), text)
     }

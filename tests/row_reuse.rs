@@ -101,6 +101,12 @@ fn a_long_month_is_the_same_bytes_with_and_without_row_reuse() {
     assert_same_bytes(&with, &build(dir.path(), "2024-03-25", false));
 }
 
+/// Puts `text` in the site's `templates/NAME`, overriding the theme's template.
+fn site_template(root: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates").join(name), text).unwrap();
+}
+
 /// The rows of the `<ol class="hazard-rows">` lists of a page.
 fn list_items(html: &str) -> Vec<&str> {
     let mut items = Vec::new();
@@ -120,12 +126,11 @@ fn list_items(html: &str) -> Vec<&str> {
 fn a_sites_row_template_shows_on_every_page_that_lists_rows() {
     let dir = tempfile::tempdir().unwrap();
     long_month(dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/hazard_row.html"),
+    site_template(
+        dir.path(),
+        "hazard_row.html",
         "<li class=\"my-row\"><a href=\"{{ h.href }}\">{{ h.id }}</a> {{ h.status }}</li>\n",
-    )
-    .unwrap();
+    );
     let files = build(dir.path(), "2024-03-25", true);
     let mut listing = 0;
     let mut pages = Vec::new();
@@ -175,12 +180,11 @@ fn a_sites_row_template_shows_on_every_page_that_lists_rows() {
 fn a_site_reading_row_fields_on_list_pages_gets_fields() {
     let dir = tempfile::tempdir().unwrap();
     long_month(dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/month_filter.html"),
+    site_template(
+        dir.path(),
+        "month_filter.html",
         "{% extends \"base.html\" %}{% block content %}{% for g in groups %}{% for h in g.hazards %}<p>{{ h.id }}：{{ h.title }}</p>\n{% endfor %}{% endfor %}{% endblock content %}",
-    )
-    .unwrap();
+    );
     let files = build(dir.path(), "2024-03-25", true);
     let page = String::from_utf8_lossy(&files["months/2024-03/status/closed/index.html"]);
     assert!(

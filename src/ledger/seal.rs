@@ -76,6 +76,24 @@ pub struct SealBody<R = Vec<Vec<String>>> {
     pub corrections: Vec<SealedCorrection>,
 }
 
+impl<R> SealBody<R> {
+    /// The same body with `rows` standing for its rows.
+    pub fn with_rows<S>(self, rows: S) -> SealBody<S> {
+        SealBody {
+            format: self.format,
+            month: self.month,
+            version: self.version,
+            seq: self.seq,
+            sealed_on: self.sealed_on,
+            previous: self.previous,
+            supersedes: self.supersedes,
+            columns: self.columns,
+            rows,
+            corrections: self.corrections,
+        }
+    }
+}
+
 /// Where a seal's rows are in its bytes. The rows stay JSON until they are needed:
 /// a month whose register serialises to exactly these bytes has not changed, and a
 /// county's twelve seals hold 2.8 million cells that need never become strings.
@@ -147,18 +165,7 @@ impl Seal {
         let start = body_start + (raw.as_ptr() as usize - json.as_ptr() as usize);
         let rows = start..start + raw.len();
         let sha256 = stored.to_string();
-        let body = SealBody {
-            format: body.format,
-            month: body.month,
-            version: body.version,
-            seq: body.seq,
-            sealed_on: body.sealed_on,
-            previous: body.previous,
-            supersedes: body.supersedes,
-            columns: body.columns,
-            rows,
-            corrections: body.corrections,
-        };
+        let body = body.with_rows(rows);
         Ok(Seal {
             body,
             sha256,
@@ -377,20 +384,7 @@ mod tests {
             serde_json::json!({"A-1": []}),
             serde_json::json!([["A-1", null]]),
         ] {
-            let mut b = body("2026-05");
-            b.rows = Vec::new();
-            let crafted = SealBody {
-                rows: rows.clone(),
-                format: b.format,
-                month: b.month,
-                version: b.version,
-                seq: b.seq,
-                sealed_on: b.sealed_on,
-                previous: b.previous,
-                supersedes: b.supersedes,
-                columns: b.columns,
-                corrections: b.corrections,
-            };
+            let crafted = body("2026-05").with_rows(rows.clone());
             let json = serde_json::to_vec(&crafted).unwrap();
             let mut bytes = PREFIX.to_vec();
             bytes.extend_from_slice(hex(&Sha256::digest(&json)).as_bytes());

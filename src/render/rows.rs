@@ -42,11 +42,7 @@ pub fn list_pages<'p>(
 ) -> HashMap<YearMonth, usize> {
     let mut pages = HashMap::new();
     for (_, path) in jobs.into_iter().filter(|(t, _)| *t == LIST_TEMPLATE) {
-        let month = path
-            .strip_prefix("months/")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(YearMonth::parse);
-        if let Some(month) = month {
+        if let Some(month) = super::urls::month_of(path) {
             *pages.entry(month).or_insert(0) += 1;
         }
     }
