@@ -83,12 +83,12 @@ pub struct RunStats {
 
 impl RunStats {
     /// The stages of the run for the `GONGKAI_TIMINGS=1` line of `build` and `check`:
-    /// `load+check … (of which ledger …), model …, render …, scan … (summed over
+    /// `load+check … (of which guard, load, rules, ledger …), model …, render …, scan … (summed over
     /// threads), run …`.
     pub fn timings(&self) -> String {
         format!(
-            "load+check {:.2?} (of which ledger {:.2?}), model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}",
-            self.load_check, self.ledger, self.model, self.render, self.scan, self.total
+            "load+check {:.2?} (of which guard {:.2?}, load {:.2?}, rules {:.2?}, ledger {:.2?}), model {:.2?}, render {:.2?}, scan {:.2?} (summed over threads), run {:.2?}",
+            self.load_check, self.guard, self.load, self.rules, self.ledger, self.model, self.render, self.scan, self.total
         )
     }
 }

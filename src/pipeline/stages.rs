@@ -31,6 +31,22 @@ fn run_ledger(
     crate::ledger::run(&opts, registers, findings)
 }
 
+/// [`run_ledger`] with findings of its own, for running beside the rules: the ledger
+/// reads only the registers and the archive. Seeing only its own findings, it may make
+/// a seal the rules' errors would have held back; such a run fails before anything is
+/// written, so the seal is dropped unwritten and the outcome is the same.
+fn ledger_beside_rules(
+    root: &std::path::Path,
+    options: &render::RenderOptions,
+    config: &crate::config::SiteConfig,
+    registers: &[&RegisterFile],
+) -> (crate::ledger::Ledger, Findings, Duration) {
+    let started = Instant::now();
+    let mut findings = Findings::default();
+    let ledger = run_ledger(root, options, config, registers, &mut findings);
+    (ledger, findings, started.elapsed())
+}
+
 impl Pipeline {
     /// Runs every rule over the cached inputs and, when they find no error, builds the
     /// model from them (in the order [`load::load_site`] reads them).
@@ -104,52 +120,56 @@ impl Pipeline {
                 &mut findings,
             );
             let row_findings = &mut self.row_findings;
+            let (options, config_ref) = (&self.options, &config);
             // The model does not depend on the findings: it is built beside the rules
-            // and used only when they pass.
-            let ((rule_findings, rules_took), (disclosure, assemble_took, model_took)) =
-                rayon::join(
-                    || {
-                        let started = Instant::now();
-                        let mut rule_findings = Findings::default();
-                        rules::check_parts_cached(
-                            parts,
-                            &registers.value,
-                            row_findings,
-                            &mut rule_findings,
-                        );
-                        (rule_findings, started.elapsed())
-                    },
-                    || {
-                        let started = Instant::now();
-                        let site = LoadedSite {
-                            root: root.clone(),
-                            config: config.clone(),
-                            registers: registers
-                                .value
-                                .iter()
-                                .map(|r| RegisterFile::clone(r))
-                                .collect(),
-                            notices: notices.value.clone(),
-                            pages: pages.value.clone(),
-                            tasks: tasks.value.clone(),
-                            files_read,
-                        };
-                        let assembled = started.elapsed();
-                        let disclosure = model::build(site);
-                        (disclosure, assembled, started.elapsed() - assembled)
-                    },
-                );
+            // and used only when they pass. The ledger reads only the registers and the
+            // archive, so it runs beside them too (see `ledger_beside_rules`).
+            let (
+                ((rule_findings, rules_took), (ledger, ledger_findings, ledger_took)),
+                (disclosure, assemble_took, model_took),
+            ) = rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            let started = Instant::now();
+                            let mut rule_findings = Findings::default();
+                            rules::check_parts_cached(
+                                parts,
+                                &registers.value,
+                                row_findings,
+                                &mut rule_findings,
+                            );
+                            (rule_findings, started.elapsed())
+                        },
+                        || ledger_beside_rules(root, options, config_ref, &register_refs),
+                    )
+                },
+                || {
+                    let started = Instant::now();
+                    let site = LoadedSite {
+                        root: root.clone(),
+                        config: config.clone(),
+                        registers: registers
+                            .value
+                            .iter()
+                            .map(|r| RegisterFile::clone(r))
+                            .collect(),
+                        notices: notices.value.clone(),
+                        pages: pages.value.clone(),
+                        tasks: tasks.value.clone(),
+                        files_read,
+                    };
+                    let assembled = started.elapsed();
+                    let disclosure = model::build(site);
+                    (disclosure, assembled, started.elapsed() - assembled)
+                },
+            );
             self.stats.rules = rules_took;
             self.stats.assemble = assemble_took;
             self.stats.model = model_took;
+            self.stats.ledger = ledger_took;
             findings.extend(rule_findings.items);
-            let ledger = run_ledger(
-                &self.root,
-                &self.options,
-                &config,
-                &register_refs,
-                &mut findings,
-            );
+            findings.extend(ledger_findings.items);
             findings.sort();
             if findings.has_errors() {
                 return Err(findings);
@@ -177,22 +197,21 @@ impl Pipeline {
             tasks: self.tasks.take().map_or_else(Vec::new, |s| s.value),
             files_read,
         };
-        let rules_start = Instant::now();
-        rules::check_site(&site, &mut findings);
-        let timeline = crate::calendar::check_site(&site, self.options.today, &mut findings);
-        findings.sort();
-        self.stats.rules = rules_start.elapsed();
-        let ledger_start = Instant::now();
         let register_refs: Vec<&RegisterFile> = site.registers.iter().collect();
-        let ledger = run_ledger(
-            &self.root,
-            &self.options,
-            &site.config,
-            &register_refs,
-            &mut findings,
+        let ((timeline, rules_took), (ledger, ledger_findings, ledger_took)) = rayon::join(
+            || {
+                let started = Instant::now();
+                rules::check_site(&site, &mut findings);
+                let timeline =
+                    crate::calendar::check_site(&site, self.options.today, &mut findings);
+                (timeline, started.elapsed())
+            },
+            || ledger_beside_rules(&self.root, &self.options, &site.config, &register_refs),
         );
         drop(register_refs);
-        self.stats.ledger = ledger_start.elapsed();
+        self.stats.rules = rules_took;
+        self.stats.ledger = ledger_took;
+        findings.extend(ledger_findings.items);
         findings.sort();
         if findings.has_errors() {
             return Err(findings);

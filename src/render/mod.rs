@@ -371,13 +371,14 @@ impl<'a> Plan<'a> {
     /// Renders one page.
     pub fn render(&self, job: &pages::PageJob) -> Result<OutputFile, RenderError> {
         let started = self.timings.as_ref().map(|_| std::time::Instant::now());
-        let context = job.context(&self.ctx);
-        let built = started.map(|s| (s, s.elapsed()));
+        let mut built = None;
         // Into bytes directly: `Tera::render` would check the whole page is UTF-8 once
         // more to make a `String` of it (it is: tera writes only strings).
         let mut bytes = Vec::with_capacity(16 * 1024);
-        let rendered = self.tera.render_to(job.template, &context, &mut bytes);
-        drop(context);
+        let rendered = job.with_context(&self.ctx, |context| {
+            built = started.map(|s| (s, s.elapsed()));
+            self.tera.render_to(job.template, context, &mut bytes)
+        });
         if let (Some(t), Some((started, built)), Ok(())) = (&self.timings, built, &rendered) {
             t.record(job.template, built, started.elapsed() - built, bytes.len());
         }
@@ -395,9 +396,9 @@ impl<'a> Plan<'a> {
     }
 
     /// Hands every file to `sink` as soon as it is made: first the non-page files
-    /// (moved out of the plan, and each month's open data as soon as it is made, so a
-    /// county's 140 MB of open data and seals are not all held at once), then the pages, rendered in parallel, in any order, then
-    /// the search index. The index is made from the model beside the page rendering, not
+    /// (moved out of the plan), then each month's open data as soon as it is made (so a
+    /// county's 140 MB of open data and seals are not all held at once) and the pages,
+    /// rendered in parallel beside it, in any order, then the search index. The index is made from the model beside the page rendering, not
     /// from the pages, so no page is kept after the sink has it. Stops at the first
     /// render error or sink error.
     pub fn stream<E: Send>(
@@ -414,37 +415,46 @@ impl<'a> Plan<'a> {
             .into_par_iter()
             .try_for_each(|file| sink(file).map_err(StreamError::Sink))?;
         // Each month's open data is made and handed over at once (a county's is 100 MB
-        // that would otherwise all be held at the same time).
+        // that would otherwise all be held at the same time), beside the pages: a
+        // month's workbook takes a tenth of a second, so the two cores stay busy to
+        // the end instead of one waiting for the last month before the pages start.
         let started = std::time::Instant::now();
-        self.ctx.site.months.par_iter().try_for_each(|month| {
-            opendata::month_files(self.ctx.site, month)
-                .into_iter()
-                .try_for_each(|file| sink(file).map_err(StreamError::Sink))
-        })?;
-        if timings {
-            eprintln!(
-                "files: open data made, scanned and written in {:.2?}",
-                started.elapsed()
-            );
-        }
-        let pages_started = std::time::Instant::now();
-        let (pages, index) = rayon::join(
+        let (data, (pages, index)) = rayon::join(
             || {
-                let done = self.pages.par_iter().try_for_each(|job| {
-                    let file = self.render(job).map_err(StreamError::Render)?;
-                    sink(file).map_err(StreamError::Sink)
+                let done = self.ctx.site.months.par_iter().try_for_each(|month| {
+                    opendata::month_files(self.ctx.site, month)
+                        .into_iter()
+                        .try_for_each(|file| sink(file).map_err(StreamError::Sink))
                 });
                 if timings {
                     eprintln!(
-                        "pages: {} rendered, scanned and written in {:.2?}",
-                        self.pages.len(),
-                        pages_started.elapsed()
+                        "files: open data made, scanned and written in {:.2?}",
+                        started.elapsed()
                     );
                 }
                 done
             },
-            || self.search_index(),
+            || {
+                rayon::join(
+                    || {
+                        let done = self.pages.par_iter().try_for_each(|job| {
+                            let file = self.render(job).map_err(StreamError::Render)?;
+                            sink(file).map_err(StreamError::Sink)
+                        });
+                        if timings {
+                            eprintln!(
+                                "pages: {} rendered, scanned and written in {:.2?}",
+                                self.pages.len(),
+                                started.elapsed()
+                            );
+                        }
+                        done
+                    },
+                    || self.search_index(),
+                )
+            },
         );
+        data?;
         pages?;
         for file in index.map_err(StreamError::Render)? {
             sink(file).map_err(StreamError::Sink)?;

@@ -17,6 +17,7 @@
 //! the context is serialised once per root and section, then cloned.
 
 pub mod corrections;
+mod frame;
 mod hazard;
 mod misc;
 mod month;
@@ -24,7 +25,6 @@ mod month_lists;
 mod notice;
 pub mod timely;
 
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
@@ -32,6 +32,8 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
+
+pub use frame::Framed;
 
 use super::urls;
 use super::views::{HotlineView, MonthSummary};
@@ -55,7 +57,7 @@ pub struct PageJob<'a> {
 }
 
 /// Builds a page's context from the shared part of every page.
-type LazyContext<'a> = Box<dyn Fn(&SiteContext<'_>) -> Context + Send + Sync + 'a>;
+type LazyContext<'a> = Box<dyn Fn(&SiteContext<'_>) -> Framed + Send + Sync + 'a>;
 
 enum ContextSource<'a> {
     Ready(Context),
@@ -68,7 +70,7 @@ impl<'a> PageJob<'a> {
         path: String,
         template: &'static str,
         what: String,
-        build: impl Fn(&SiteContext<'_>) -> Context + Send + Sync + 'a,
+        build: impl Fn(&SiteContext<'_>) -> Framed + Send + Sync + 'a,
     ) -> Self {
         PageJob {
             path,
@@ -79,11 +81,16 @@ impl<'a> PageJob<'a> {
         }
     }
 
-    /// Everything the template sees; `ctx` is the site the job was planned for.
-    pub fn context(&self, ctx: &SiteContext<'_>) -> Cow<'_, Context> {
+    /// Calls `render` with everything the template sees; `ctx` is the site the job was
+    /// planned for. A page built on demand is rendered in its thread's copy of its
+    /// frame ([`frame::FramePool`]) rather than in a copy made for it.
+    pub fn with_context<R>(&self, ctx: &SiteContext<'_>, render: impl FnOnce(&Context) -> R) -> R {
         match &self.context {
-            ContextSource::Ready(context) => Cow::Borrowed(context),
-            ContextSource::Lazy(build) => Cow::Owned(build(ctx)),
+            ContextSource::Ready(context) => render(context),
+            ContextSource::Lazy(build) => {
+                ctx.frames
+                    .render(build(ctx), |root, section| ctx.base(root, section), render)
+            }
         }
     }
 }
@@ -214,6 +221,8 @@ pub struct SiteContext<'a> {
     /// and footer rendered from it), made once by [`SiteContext::prepare`] and cloned
     /// per page instead of serialised and rendered again for each of tens of thousands.
     bases: HashMap<(String, Section), Context>,
+    /// The rendering threads' copies of `bases` (see [`frame`]).
+    frames: frame::FramePool,
     /// The rows of the months' lists, rendered once ([`super::rows`]); set by the plan.
     pub rows: super::rows::RowFragments,
 }
@@ -257,6 +266,7 @@ impl<'a> SiteContext<'a> {
         SiteContext {
             latest_entries,
             bases: HashMap::new(),
+            frames: frame::FramePool::default(),
             rows: super::rows::RowFragments::off(),
             site,
             info: SiteInfo {
@@ -290,6 +300,13 @@ impl<'a> SiteContext<'a> {
         section: Section,
         crumbs: Vec<Crumb>,
     ) -> Context {
+        self.framed(path, title, section, crumbs).into_context(self)
+    }
+
+    /// [`SiteContext::context`] without the frame every page with its root and section
+    /// shares: for pages rendered by the thousand ([`PageJob::lazy`]), which are
+    /// rendered in a frame kept per thread ([`frame::FramePool`]).
+    pub fn framed(&self, path: &str, title: &str, section: Section, crumbs: Vec<Crumb>) -> Framed {
         let root = self.root_of(path);
         let mut trail = Vec::with_capacity(crumbs.len() + 2);
         if path != urls::HOME {
@@ -306,8 +323,8 @@ impl<'a> SiteContext<'a> {
         });
         let canonical = (!self.base_url.is_empty() && path != urls::NOT_FOUND)
             .then(|| urls::absolute(&self.base_url, path));
-        let mut ctx = self.base(root, section);
-        ctx.insert(
+        let mut own = Context::new();
+        own.insert(
             "page",
             &PageInfo {
                 title,
@@ -317,7 +334,7 @@ impl<'a> SiteContext<'a> {
                 section,
             },
         );
-        ctx
+        Framed { root, section, own }
     }
 
     /// The prefix from `path` to the output root, for links.

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tera::Context;
 
-use super::{Crumb, PageJob, Section, SiteContext};
+use super::{Crumb, Framed, PageJob, Section, SiteContext};
 use crate::hazard::{HazardRecord, Status, YearMonth};
 use crate::model::HazardEntry;
 use crate::model::{GroupStats, HazardHistory};
@@ -88,12 +87,12 @@ pub fn pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
     jobs
 }
 
-fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
+fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Framed {
     let path = urls::hazard_path(&history.id);
     let root = urls::root_of(&path);
     let Some(mut hazard) = latest_view(ctx, history, &root) else {
         // Filtered out in `pages`: every history listed has its latest entry.
-        return Context::new();
+        return ctx.framed(&path, &history.id, Section::Disclosure, Vec::new());
     };
     let as_of = hazard
         .month
@@ -105,7 +104,7 @@ fn hazard_context(ctx: &SiteContext, history: &HazardHistory) -> Context {
         Crumb::link("每月公开", urls::DISCLOSURE),
         Crumb::link(as_of.label.clone(), as_of.path.clone()),
     ];
-    let mut c = ctx.context(&path, &title, Section::Disclosure, crumbs);
+    let mut c = ctx.framed(&path, &title, Section::Disclosure, crumbs);
     let rows: Vec<HistoryRow> = history
         .points
         .iter()
@@ -278,7 +277,7 @@ fn group_pages<'a>(
                     if n > 1 {
                         crumbs.push(Crumb::link(name.clone(), first.clone()));
                     }
-                    let mut c = ctx.context(&page_path, &title, kind.section(), crumbs);
+                    let mut c = ctx.framed(&page_path, &title, kind.section(), crumbs);
                     c.insert("name", &name);
                     c.insert("noun", kind.noun());
                     c.insert("figures", &figures.map(|g| GroupView::new(g, None)));

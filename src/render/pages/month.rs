@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tera::Context;
 
 use super::month_lists::{self, in_list_order, MonthFilters};
-use super::{Crumb, PageJob, Section, SiteContext};
+use super::{Crumb, Framed, PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::HazardEntry;
 use crate::model::{AnnexRow, Disclosure, FoundRectified, MonthReport};
@@ -251,12 +250,12 @@ fn month_context(
     report: &MonthReport,
     prev: Option<&MonthReport>,
     next: Option<&MonthReport>,
-) -> Context {
+) -> Framed {
     let summary = MonthSummary::new(report);
     let path = summary.path.clone();
     let root = urls::root_of(&path);
     let title = format!("{}重大事故隐患信息公开", report.month.to_chinese());
-    let mut c = ctx.context(
+    let mut c = ctx.framed(
         &path,
         &title,
         Section::Disclosure,

@@ -8,9 +8,8 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tera::Context;
 
-use super::{Crumb, PageJob, Section, SiteContext};
+use super::{Crumb, Framed, PageJob, Section, SiteContext};
 use crate::hazard::Status;
 use crate::model::{HazardEntry, MonthReport};
 use crate::render::rows::ListedRow;
@@ -339,7 +338,7 @@ fn filter_context(
     filter: Filter,
     entries: &[&HazardEntry],
     n: usize,
-) -> Context {
+) -> Framed {
     let summary = MonthSummary::new(report);
     let first = filter.path(&summary.path);
     let path = urls::list_page_path(&first, n);
@@ -348,7 +347,7 @@ fn filter_context(
     if n > 1 {
         title.push_str(&format!("（第 {n} 页）"));
     }
-    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
+    let mut c = ctx.framed(&path, &title, Section::Disclosure, month_crumbs(&summary));
     let mut groups: Vec<ListGroup> = Vec::new();
     for e in &entries[page_range(entries.len(), n)] {
         let standing = Standing::of(e);
@@ -401,12 +400,12 @@ fn filter_context(
 
 /// The context of a month's villages page: each village's link with its counts, and the
 /// statistics table by village.
-fn villages_context(ctx: &SiteContext, report: &MonthReport) -> Context {
+fn villages_context(ctx: &SiteContext, report: &MonthReport) -> Framed {
     let summary = MonthSummary::new(report);
     let path = villages_path(&summary.path);
     let root = urls::root_of(&path);
     let title = format!("{}各村（社区）隐患情况", summary.label);
-    let mut c = ctx.context(&path, &title, Section::Disclosure, month_crumbs(&summary));
+    let mut c = ctx.framed(&path, &title, Section::Disclosure, month_crumbs(&summary));
     let by_locality: Vec<GroupView> = report
         .stats
         .by_locality

@@ -160,7 +160,7 @@ fn notice_pages<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
                 format!("通知 {}", notice.path.display()),
                 move |ctx| {
                     let category_path = urls::notice_category_path(&notice.category);
-                    let mut c = ctx.context(
+                    let mut c = ctx.framed(
                         &page_path,
                         &notice.title,
                         Section::Notices,
