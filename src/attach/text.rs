@@ -45,16 +45,27 @@ fn xlsx(bytes: &[u8]) -> Result<String, String> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("无法读取：{e}"))?;
     let mut out = String::new();
     for name in book.sheet_names() {
-        let Ok(range) = book.worksheet_range(&name) else {
+        // Cell by cell as the sheet is read, rather than a whole grid of owned values
+        // first: the site's own monthly workbooks (10,000 rows in a county) are read
+        // back here on every build.
+        let Ok(mut cells) = book.worksheet_cells_reader(&name) else {
             continue;
         };
-        for row in range.rows() {
-            for cell in row {
-                out.push_str(&cell.to_string());
-                out.push('\t');
+        let mut row = None;
+        while let Ok(Some(cell)) = cells.next_cell() {
+            let at = cell.get_position().0;
+            if row.is_some_and(|r| r != at) {
+                out.push('\n');
             }
-            out.push('\n');
+            row = Some(at);
+            match cell.get_value() {
+                calamine::DataRef::SharedString(text) => out.push_str(text),
+                calamine::DataRef::String(text) => out.push_str(text),
+                other => out.push_str(&calamine::Data::from(other.clone()).to_string()),
+            }
+            out.push('\t');
         }
+        out.push('\n');
     }
     Ok(out)
 }
@@ -166,6 +177,28 @@ mod tests {
         let bytes = sample_docx(&["整改方案", "联系人：李明 13800138000", "A &amp; B"]);
         let text = extract(Path::new("a.DOCX"), &bytes).unwrap();
         assert_eq!(text, "整改方案\n联系人：李明 13800138000\nA & B\n");
+    }
+
+    #[test]
+    fn xlsx_text_by_row_and_cell_on_every_sheet() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "隐患编号").unwrap();
+        sheet.write_string(0, 2, "联系人").unwrap();
+        sheet.write_string(1, 0, "YH1").unwrap();
+        // A gap before the phone number: cells never run together.
+        sheet.write_string(1, 2, "李明 13800138000").unwrap();
+        sheet.write_number(3, 1, 42).unwrap();
+        sheet.write_number(3, 2, 2.5).unwrap();
+        sheet.write_boolean(4, 0, true).unwrap();
+        let second = book.add_worksheet();
+        second.write_string(0, 0, "A & B <c>").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let text = extract(Path::new("a.xlsx"), &bytes).unwrap();
+        assert_eq!(
+            text,
+            "隐患编号\t联系人\t\nYH1\t李明 13800138000\t\n42\t2.5\t\ntrue\t\nA & B <c>\t\n"
+        );
     }
 
     #[test]
