@@ -107,11 +107,23 @@ pub fn columns() -> Vec<&'static str> {
 /// site shows (with the seals to write when `opts.sealing` asks for them and nothing is
 /// wrong).
 pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findings) -> Ledger {
+    run_on(opts, Archive::read(opts.root).as_ref(), registers, findings)
+}
+
+/// [`run`] over `archive`, the site's `archive/` as [`Archive::read`] read it (the
+/// preview keeps it while none of its files changes: a county's is 35 MB to read, hash
+/// and parse on every save).
+pub fn run_on(
+    opts: &Options<'_>,
+    archive: Result<&Archive, &std::io::Error>,
+    registers: &[&RegisterFile],
+    findings: &mut Findings,
+) -> Ledger {
     // Only in the benchmark's comparison build (Cargo.toml, bench/ledger.sh).
     if cfg!(feature = "bench-without-ledger") {
         return Ledger::default();
     }
-    let archive = match Archive::read(opts.root) {
+    let archive = match archive {
         Ok(archive) => archive,
         Err(err) => {
             findings.push(
@@ -127,7 +139,7 @@ pub fn run(opts: &Options<'_>, registers: &[&RegisterFile], findings: &mut Findi
     };
     let mut problems = archive.problems.clone();
     if let Some(out) = opts.previous_out {
-        problems.extend(chain::shrunk(&archive, out));
+        problems.extend(chain::shrunk(archive, out));
     }
     if !problems.is_empty() {
         for p in problems {

@@ -105,12 +105,16 @@ pub(super) struct Stamp {
 
 impl Stamp {
     pub(super) fn take(root: &Path, input: Input) -> Stamp {
+        match input {
+            Input::Theme => Stamp::of(root, &["themes", "templates", "static"]),
+            other => Stamp::of(root, &[other.location()]),
+        }
+    }
+
+    /// The stamp of every file under `locations` (folders or files relative to `root`).
+    pub(super) fn of(root: &Path, locations: &[&str]) -> Stamp {
         let now = SystemTime::now();
         let mut stamp = Stamp::default();
-        let locations: &[&str] = match input {
-            Input::Theme => &["themes", "templates", "static"],
-            other => &[other.location()],
-        };
         for location in locations {
             let walker = WalkDir::new(root.join(location))
                 .follow_links(true)

@@ -133,6 +133,9 @@ pub struct Pipeline {
     /// The per-row findings of each register file at the last check, reused for the
     /// files that were not read again.
     row_findings: rules::RowFindings,
+    /// The archive the ledger read at the last run, kept while its files are unchanged
+    /// (only by a pipeline that keeps its inputs).
+    kept_archive: Option<stages::KeptArchive>,
     /// Each notice's text and what it parsed to, so notices read again (a racy stamp,
     /// one notice edited) are parsed again only when their text changed.
     notice_cache: load::notice::NoticeCache,
@@ -166,6 +169,7 @@ impl Pipeline {
             keep_inputs: true,
             checked: None,
             row_findings: rules::RowFindings::default(),
+            kept_archive: None,
             notice_cache: load::notice::NoticeCache::default(),
             guard_cache: load::guard::GuardCache::default(),
             guard_dirty: Vec::new(),
@@ -339,7 +343,13 @@ impl Pipeline {
         self.stats.reloaded = reloaded;
         self.stats.load = load_start.elapsed();
 
-        if content_changed || self.checked.is_none() {
+        // A seal written or altered since the last run (`gongkai build` in another window,
+        // a restore from backup) is checked again even when no register changed.
+        let archive_changed = self
+            .kept_archive
+            .as_ref()
+            .is_some_and(|kept| kept.changed(&self.root));
+        if content_changed || archive_changed || self.checked.is_none() {
             let checked = self.check();
             self.stats.load_check = start.elapsed().saturating_sub(self.stats.model);
             match checked {
@@ -528,6 +538,49 @@ mod tests {
             .files
             .iter()
             .any(|f| String::from_utf8_lossy(&f.bytes).contains("已责令整治")));
+    }
+
+    #[test]
+    fn archive_is_read_again_only_when_its_files_change() {
+        let dir = old_town();
+        let root = dir.path();
+        // Seal the due months as `gongkai build` does.
+        let mut opts = RenderOptions::new(root);
+        opts.sealing = crate::ledger::Sealing::Due;
+        let mut once = Pipeline::once(root, opts);
+        once.run_model().expect("fixture checks");
+        let sealed = crate::ledger::write_new_seals(root, &once.ledger().unwrap()).unwrap();
+        assert!(!sealed.is_empty());
+        for path in &sealed {
+            backdate(path, 60);
+        }
+        let kept = |p: &Pipeline| Arc::clone(&p.kept_archive.as_ref().expect("kept").archive);
+        let mut pipeline = Pipeline::new(root, RenderOptions::new(root));
+        pipeline.run_model().expect("sealed fixture checks");
+        let first = kept(&pipeline);
+        assert_eq!(first.seals.len(), sealed.len());
+        // A notice edited: the site is checked again, with the same archive, not read
+        // again.
+        let notice = std::fs::read_dir(root.join("content/notices"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "md"))
+            .unwrap();
+        let text = std::fs::read_to_string(&notice).unwrap();
+        std::fs::write(&notice, format!("{text}\n补充一段。\n")).unwrap();
+        backdate(&notice, 30);
+        pipeline.run_model().expect("sealed fixture checks");
+        assert_eq!(pipeline.stats.reloaded, vec![Input::Notices]);
+        assert!(Arc::ptr_eq(&first, &kept(&pipeline)));
+        // A seal file altered (its stamp changes): read again, and the tampering found.
+        let bytes = std::fs::read(&sealed[0]).unwrap();
+        let tampered = String::from_utf8(bytes).unwrap().replacen("\"rows\"", "\"rows\" ", 1);
+        // No word from the watcher: the stamp alone shows it.
+        std::fs::write(&sealed[0], tampered).unwrap();
+        let Err(findings) = pipeline.run_model() else {
+            panic!("a broken seal is an error");
+        };
+        assert!(findings.items.iter().any(|f| f.code == "archive-broken"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::inputs::Stamp;
 use super::{Pipeline, Sink, Streamed};
 use crate::check::rules;
 use crate::diag::{Finding, Findings};
@@ -21,29 +22,76 @@ fn run_ledger(
     registers: &[&RegisterFile],
     findings: &mut Findings,
 ) -> crate::ledger::Ledger {
-    let opts = crate::ledger::Options {
+    crate::ledger::run(&ledger_options(root, options, config), registers, findings)
+}
+
+fn ledger_options<'a>(
+    root: &'a std::path::Path,
+    options: &'a render::RenderOptions,
+    config: &crate::config::SiteConfig,
+) -> crate::ledger::Options<'a> {
+    crate::ledger::Options {
         root,
         today: options.today,
         disclosure_day: config.disclosure_day,
         sealing: options.sealing,
         previous_out: options.previous_out.as_deref(),
-    };
-    crate::ledger::run(&opts, registers, findings)
+    }
+}
+
+/// The site's `archive/` as last read by a pipeline that keeps its inputs, with the
+/// stamp of its files when it was read.
+#[derive(Debug)]
+pub(super) struct KeptArchive {
+    stamp: Stamp,
+    pub(super) archive: Arc<crate::ledger::chain::Archive>,
+}
+
+impl KeptArchive {
+    /// True when the files of `archive/` are no longer (or cannot be shown to be) the
+    /// ones this was read from.
+    pub(super) fn changed(&self, root: &std::path::Path) -> bool {
+        !self
+            .stamp
+            .still_valid(&Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR]))
+    }
 }
 
 /// [`run_ledger`] with findings of its own, for running beside the rules: the ledger
 /// reads only the registers and the archive. Seeing only its own findings, it may make
 /// a seal the rules' errors would have held back; such a run fails before anything is
 /// written, so the seal is dropped unwritten and the outcome is the same.
+///
+/// With `kept` (a pipeline that keeps its inputs), the archive read at the last run is
+/// used again while the stamp of `archive/` vouches for it.
 fn ledger_beside_rules(
     root: &std::path::Path,
     options: &render::RenderOptions,
     config: &crate::config::SiteConfig,
     registers: &[&RegisterFile],
+    kept: Option<&mut Option<KeptArchive>>,
 ) -> (crate::ledger::Ledger, Findings, Duration) {
     let started = Instant::now();
     let mut findings = Findings::default();
-    let ledger = run_ledger(root, options, config, registers, &mut findings);
+    let ledger = match kept {
+        None => run_ledger(root, options, config, registers, &mut findings),
+        Some(kept) => {
+            // Taken before reading, so a change while the files are read shows next time.
+            let stamp = Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR]);
+            let archive = match kept.take() {
+                Some(old) if old.stamp.still_valid(&stamp) => Ok(old.archive),
+                _ => crate::ledger::chain::Archive::read(root).map(Arc::new),
+            };
+            if let Ok(archive) = &archive {
+                *kept = Some(KeptArchive {
+                    stamp,
+                    archive: Arc::clone(archive),
+                });
+            }
+            let opts = ledger_options(root, options, config);
+            crate::ledger::run_on(&opts, archive.as_deref(), registers, &mut findings)
+        }
+    };
     (ledger, findings, started.elapsed())
 }
 
@@ -120,6 +168,7 @@ impl Pipeline {
                 &mut findings,
             );
             let row_findings = &mut self.row_findings;
+            let kept_archive = &mut self.kept_archive;
             let (options, config_ref) = (&self.options, &config);
             // The model does not depend on the findings: it is built beside the rules
             // and used only when they pass. The ledger reads only the registers and the
@@ -141,7 +190,15 @@ impl Pipeline {
                             );
                             (rule_findings, started.elapsed())
                         },
-                        || ledger_beside_rules(root, options, config_ref, &register_refs),
+                        || {
+                            ledger_beside_rules(
+                                root,
+                                options,
+                                config_ref,
+                                &register_refs,
+                                Some(kept_archive),
+                            )
+                        },
                     )
                 },
                 || {
@@ -206,7 +263,15 @@ impl Pipeline {
                     crate::calendar::check_site(&site, self.options.today, &mut findings);
                 (timeline, started.elapsed())
             },
-            || ledger_beside_rules(&self.root, &self.options, &site.config, &register_refs),
+            || {
+                ledger_beside_rules(
+                    &self.root,
+                    &self.options,
+                    &site.config,
+                    &register_refs,
+                    None,
+                )
+            },
         );
         drop(register_refs);
         self.stats.rules = rules_took;
