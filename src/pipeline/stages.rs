@@ -49,12 +49,37 @@ pub(super) struct KeptArchive {
 
 impl KeptArchive {
     /// True when the files of `archive/` are no longer (or cannot be shown to be) the
-    /// ones this was read from.
-    pub(super) fn changed(&self, root: &std::path::Path) -> bool {
-        !self
-            .stamp
-            .still_valid(&Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR]))
+    /// ones this was read from. When they are, the stamp is renewed (one taken after
+    /// the folder was copied in vouches for nothing; a later one may).
+    pub(super) fn changed(&mut self, root: &std::path::Path) -> bool {
+        let now = archive_stamp(root);
+        if self.still_holds(root, &now) {
+            self.stamp = now;
+            return false;
+        }
+        true
     }
+
+    /// True when `archive/`, stamped `now`, still holds what this was read from: the
+    /// stamp vouches for it, or (a stamp taken just after the folder was copied in,
+    /// which cannot) the same files are there and every seal file still has the bytes
+    /// read, compared rather than hashed and parsed again.
+    fn still_holds(&self, root: &std::path::Path, now: &Stamp) -> bool {
+        if self.stamp.still_valid(now) {
+            return true;
+        }
+        if self.stamp.entries != now.entries || !self.archive.problems.is_empty() {
+            return false;
+        }
+        let dir = root.join(crate::ledger::seal::ARCHIVE_DIR);
+        self.archive.seals.iter().all(|seal| {
+            std::fs::read(dir.join(seal.file_name())).is_ok_and(|bytes| *bytes == *seal.bytes)
+        })
+    }
+}
+
+fn archive_stamp(root: &std::path::Path) -> Stamp {
+    Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR])
 }
 
 /// [`run_ledger`] with findings of its own, for running beside the rules: the ledger
@@ -77,9 +102,9 @@ fn ledger_beside_rules(
         None => run_ledger(root, options, config, registers, &mut findings),
         Some(kept) => {
             // Taken before reading, so a change while the files are read shows next time.
-            let stamp = Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR]);
+            let stamp = archive_stamp(root);
             let archive = match kept.take() {
-                Some(old) if old.stamp.still_valid(&stamp) => Ok(old.archive),
+                Some(old) if old.still_holds(root, &stamp) => Ok(old.archive),
                 _ => crate::ledger::chain::Archive::read(root).map(Arc::new),
             };
             if let Ok(archive) = &archive {
