@@ -236,14 +236,22 @@ bench_build() {
 }
 
 # Serve-mode incremental rebuild: `gongkai serve` on a copy of the corpus (the shared
-# corpus stays pristine), then SERVE_EDITS times: change the name of one hazard in the
-# latest register (a cell edit, the file rewritten as an editor saves it) and time from
-# the write until the server hands out that hazard's page with the new name. Records the
+# corpus stays pristine) with the month being prepared added, then SERVE_EDITS times:
+# change the name of one hazard in that month's register (a cell edit, the file
+# rewritten as an editor saves it) and time from the write until the server hands out
+# that hazard's page with the new name and no error panel. Records the
 # slowest edit and the server's peak RSS (/proc/PID/status VmHWM).
 bench_serve() {
   local size=$1 copy=$SCRATCH/serve-$1 log=$SCRATCH/logs/serve-$1.log port pid i
   set_aside "$copy"
   cp -r "$SCRATCH/corpus/$size" "$copy"
+  # Every month of the corpus is sealed, and a sealed month cannot be changed without a
+  # correction (the preview shows the refusal, not the edit). Edit what an office edits
+  # in the preview: the month being prepared, here the latest month copied forward.
+  local latest next
+  latest=$(ls "$copy"/content/registers/*.csv | sort | tail -n 1)
+  next=$(python3 -c 'import sys; y, m = map(int, sys.argv[1].split("-")); y, m = (y + 1, 1) if m == 12 else (y, m + 1); print(f"{y:04d}-{m:02d}")' "$(basename "$latest" .csv)")
+  cp "$latest" "$copy/content/registers/$next.csv"
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "$GONGKAI" serve --root "$copy" --port "$port" >"$log" 2>&1 &
   pid=$!
@@ -258,7 +266,7 @@ bench_serve() {
       return
     fi
   done
-  local csv id times=() slowest=0
+  local csv id page times=() slowest=0
   csv=$(ls "$copy"/content/registers/*.csv | sort | tail -n 1)
   id=$(sed -n '2p' "$csv" | cut -d, -f1)
   for ((i = 1; i <= ${SERVE_EDITS:-3}; i++)); do
@@ -280,7 +288,9 @@ open(path, "w", encoding="utf-8").write("\n".join(lines))
 print(time.time_ns())
 PY
 )
-    until curl -sf "$base/hazards/$id.html" 2>/dev/null | grep -q "$marker"; do
+    # Visible means the page itself shows it, not the preview's error panel quoting it.
+    until page=$(curl -sf "$base/hazards/$id.html" 2>/dev/null) &&
+      [[ $page == *"$marker"* && $page != *'id="gongkai-overlay"'* ]]; do
       tries=$((tries + 1))
       if [ $tries -gt 6000 ]; then break; fi
       sleep 0.005

@@ -466,9 +466,11 @@ fn base_path(base_url: &str) -> String {
 
 /// Every page of the site, in a stable order.
 pub fn all<'a>(ctx: &SiteContext<'a>) -> Vec<PageJob<'a>> {
-    let mut jobs = Vec::new();
-    jobs.extend(month::pages(ctx));
-    jobs.extend(hazard::pages(ctx));
+    // The month pages (with the home page) and the hazard pages are most of the work of
+    // planning; the preview plans again after every save.
+    let (months, hazards) = rayon::join(|| month::pages(ctx), || hazard::pages(ctx));
+    let mut jobs = months;
+    jobs.extend(hazards);
     jobs.extend(notice::pages(ctx));
     jobs.extend(misc::pages(ctx));
     jobs.extend(timely::pages(ctx));
