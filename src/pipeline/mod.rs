@@ -28,6 +28,7 @@ use crate::load::{self, Notice, Page, RegisterFile, TaskList};
 use crate::model::Disclosure;
 use crate::render::{OutputFile, RenderOptions};
 
+mod archive;
 mod inputs;
 mod refresh;
 mod stages;
@@ -135,7 +136,7 @@ pub struct Pipeline {
     row_findings: rules::RowFindings,
     /// The archive the ledger read at the last run, kept while its files are unchanged
     /// (only by a pipeline that keeps its inputs).
-    kept_archive: Option<stages::KeptArchive>,
+    kept_archive: Option<archive::KeptArchive>,
     /// Each notice's text and what it parsed to, so notices read again (a racy stamp,
     /// one notice edited) are parsed again only when their text changed.
     notice_cache: load::notice::NoticeCache,
@@ -349,6 +350,10 @@ impl Pipeline {
             .kept_archive
             .as_mut()
             .is_some_and(|kept| kept.changed(&self.root));
+        if archive_changed {
+            // Read again by the ledger in this run.
+            self.kept_archive = None;
+        }
         if content_changed || archive_changed || self.checked.is_none() {
             let checked = self.check();
             self.stats.load_check = start.elapsed().saturating_sub(self.stats.model);

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::inputs::Stamp;
 use super::{Pipeline, Sink, Streamed};
 use crate::check::rules;
 use crate::diag::{Finding, Findings};
@@ -14,17 +13,7 @@ use crate::model::{self, Disclosure};
 use crate::render::{self, OutputFile};
 use crate::scan;
 
-/// The ledger over the registers with the run's options ([`crate::ledger::run`]).
-fn run_ledger(
-    root: &std::path::Path,
-    options: &render::RenderOptions,
-    config: &crate::config::SiteConfig,
-    registers: &[&RegisterFile],
-    findings: &mut Findings,
-) -> crate::ledger::Ledger {
-    crate::ledger::run(&ledger_options(root, options, config), registers, findings)
-}
-
+/// The ledger's options for this run.
 fn ledger_options<'a>(
     root: &'a std::path::Path,
     options: &'a render::RenderOptions,
@@ -39,81 +28,27 @@ fn ledger_options<'a>(
     }
 }
 
-/// The site's `archive/` as last read by a pipeline that keeps its inputs, with the
-/// stamp of its files when it was read.
-#[derive(Debug)]
-pub(super) struct KeptArchive {
-    stamp: Stamp,
-    pub(super) archive: Arc<crate::ledger::chain::Archive>,
-}
-
-impl KeptArchive {
-    /// True when the files of `archive/` are no longer (or cannot be shown to be) the
-    /// ones this was read from. When they are, the stamp is renewed (one taken after
-    /// the folder was copied in vouches for nothing; a later one may).
-    pub(super) fn changed(&mut self, root: &std::path::Path) -> bool {
-        let now = archive_stamp(root);
-        if self.still_holds(root, &now) {
-            self.stamp = now;
-            return false;
-        }
-        true
-    }
-
-    /// True when `archive/`, stamped `now`, still holds what this was read from: the
-    /// stamp vouches for it, or (a stamp taken just after the folder was copied in,
-    /// which cannot) the same files are there and every seal file still has the bytes
-    /// read, compared rather than hashed and parsed again.
-    fn still_holds(&self, root: &std::path::Path, now: &Stamp) -> bool {
-        if self.stamp.still_valid(now) {
-            return true;
-        }
-        if self.stamp.entries != now.entries || !self.archive.problems.is_empty() {
-            return false;
-        }
-        let dir = root.join(crate::ledger::seal::ARCHIVE_DIR);
-        self.archive.seals.iter().all(|seal| {
-            std::fs::read(dir.join(seal.file_name())).is_ok_and(|bytes| *bytes == *seal.bytes)
-        })
-    }
-}
-
-fn archive_stamp(root: &std::path::Path) -> Stamp {
-    Stamp::of(root, &[crate::ledger::seal::ARCHIVE_DIR])
-}
-
-/// [`run_ledger`] with findings of its own, for running beside the rules: the ledger
-/// reads only the registers and the archive. Seeing only its own findings, it may make
-/// a seal the rules' errors would have held back; such a run fails before anything is
-/// written, so the seal is dropped unwritten and the outcome is the same.
+/// The ledger ([`crate::ledger::run`]) with findings of its own, for running beside the
+/// rules: it reads only the registers and the archive. Seeing only its own findings, it
+/// may make a seal the rules' errors would have held back; such a run fails before
+/// anything is written, so the seal is dropped unwritten and the outcome is the same.
 ///
-/// With `kept` (a pipeline that keeps its inputs), the archive read at the last run is
-/// used again while the stamp of `archive/` vouches for it.
+/// With `kept` (a pipeline that keeps its inputs), the archive of the last run is used
+/// again unless it changed ([`super::archive`]).
 fn ledger_beside_rules(
     root: &std::path::Path,
     options: &render::RenderOptions,
     config: &crate::config::SiteConfig,
     registers: &[&RegisterFile],
-    kept: Option<&mut Option<KeptArchive>>,
+    kept: Option<&mut Option<super::archive::KeptArchive>>,
 ) -> (crate::ledger::Ledger, Findings, Duration) {
     let started = Instant::now();
     let mut findings = Findings::default();
+    let opts = ledger_options(root, options, config);
     let ledger = match kept {
-        None => run_ledger(root, options, config, registers, &mut findings),
+        None => crate::ledger::run(&opts, registers, &mut findings),
         Some(kept) => {
-            // Taken before reading, so a change while the files are read shows next time.
-            let stamp = archive_stamp(root);
-            let archive = match kept.take() {
-                Some(old) if old.still_holds(root, &stamp) => Ok(old.archive),
-                _ => crate::ledger::chain::Archive::read(root).map(Arc::new),
-            };
-            if let Ok(archive) = &archive {
-                *kept = Some(KeptArchive {
-                    stamp,
-                    archive: Arc::clone(archive),
-                });
-            }
-            let opts = ledger_options(root, options, config);
+            let archive = super::archive::current(kept, root);
             crate::ledger::run_on(&opts, archive.as_deref(), registers, &mut findings)
         }
     };
